@@ -1,0 +1,67 @@
+// swift-tools-version: 6.1
+// OctoBus: a single-binary local gateway for Node.js service packages.
+// Layers (imports flow one way): CLI → Actors → Protocols → Runtime → C modules.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "octobus",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "octobus", targets: ["CLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // System libraries from Debian (libuv1-dev, libnghttp2-dev, libsqlite3-dev).
+        .systemLibrary(name: "CLibUV", path: "Sources/CLibUV", pkgConfig: "libuv", providers: [.apt(["libuv1-dev"])]),
+        .systemLibrary(name: "CNghttp2", path: "Sources/CNghttp2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // Version, commit and build date, stamped by scripts/build.sh through -Xcc -D… (fallbacks in the source).
+        .target(name: "CBuildInfo", path: "Sources/CBuildInfo"),
+
+        .target(
+            name: "Runtime",
+            dependencies: ["CLibUV", "CNghttp2", "CSQLite"],
+            path: "Sources/Runtime",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Protocols",
+            dependencies: ["Runtime", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/Protocols",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Actors",
+            dependencies: ["Protocols", "Runtime", "CBuildInfo"],
+            path: "Sources/Actors",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "CLI",
+            dependencies: [
+                "Actors", "Protocols", "Runtime", "CBuildInfo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/CLI",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "OctobusBench",
+            dependencies: ["Runtime"],
+            path: "Benchmarks/OctobusBench",
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], path: "Tests/RuntimeTests", swiftSettings: swiftSettings),
+        .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "Runtime"], path: "Tests/ProtocolsTests", swiftSettings: swiftSettings),
+        .testTarget(name: "ActorsTests", dependencies: ["Actors", "Protocols", "Runtime"], path: "Tests/ActorsTests", swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,28 @@
+import Protocols
+import Runtime
+import Synchronization
+
+/// The admin API's route table (SPEC §6), assembled from the daemon's actors.
+enum AdminAPI {
+    static func routes(state: DaemonState) -> [AdminRoute] {
+        [
+            AdminRoute("GET", "status", requiresAuth: false, .immediate { _ in
+                .json(200, .object(["status": .string("ok"), "services": .int(state.serviceCount.load(ordering: .relaxed))]))
+            }),
+        ]
+    }
+}
+
+/// Admin tokens (SPEC §6): open while none exist, else `Authorization: Bearer <token>`
+/// (scheme case-insensitive) whose SHA-256 matches a stored hash.
+struct AdminTokenAuthorizer: AdminAuthorizer {
+    let state: DaemonState
+
+    func check(authorization: String?) -> AdminError? {
+        guard state.hasAdminTokens else { return nil }
+        guard let token = BearerToken.parse(authorization), state.isAdminTokenHash(Digests.sha256Hex(token)) else {
+            return AdminError(status: 401, "admin token is required")
+        }
+        return nil
+    }
+}

@@ -1,0 +1,109 @@
+import Protocols
+public import Runtime
+
+/// Dispatches `/admin/v1/...` requests to routes: 404 for unknown paths, 405 for known
+/// paths with another method (both `unknown admin route`, in the SPEC §6 error shape),
+/// admin-token checks, body collection with a limit, and rendering of replies.
+public final class AdminRouter: Sendable {
+    public static let prefix = "/admin/v1"
+    private let routes: [AdminRoute]
+    private let authorizer: any AdminAuthorizer
+
+    public init(routes: [AdminRoute], authorizer: any AdminAuthorizer) {
+        self.routes = routes
+        self.authorizer = authorizer
+    }
+
+    /// Handles an exchange whose path starts with ``prefix``. Runs on the loop thread.
+    public func handle(_ exchange: HTTPServerExchange) {
+        let request = exchange.request
+        let rest = request.path.dropFirst(Self.prefix.count)
+        guard rest.isEmpty || rest.hasPrefix("/") else {
+            Self.fail(exchange, .unknownRoute)
+            return
+        }
+        let segments = rest.split(separator: "/", omittingEmptySubsequences: true).map { PercentEncoding.decode(String($0)) }
+        var pathMatched = false
+        for route in routes {
+            guard let parameters = route.match(segments) else { continue }
+            pathMatched = true
+            guard route.method == request.method else { continue }
+            if route.requiresAuth, let failure = authorizer.check(authorization: request.headers["authorization"]) {
+                exchange.discardBody()
+                Self.fail(exchange, failure)
+                return
+            }
+            run(route, parameters: parameters, segments: segments, exchange: exchange)
+            return
+        }
+        exchange.discardBody()
+        Self.fail(exchange, pathMatched ? .methodNotAllowed : .unknownRoute)
+    }
+
+    private func run(_ route: AdminRoute, parameters: [String], segments: [String], exchange: HTTPServerExchange) {
+        let loop = exchange.loop
+        let boundExchange = LoopBound(exchange, loop: loop)
+        let query = QueryString.parse(String(exchange.request.query))
+        let makeCall = { (body: [UInt8]) in
+            AdminCall(method: exchange.request.method, segments: segments, parameters: parameters, query: query,
+                      headers: exchange.request.headers, body: body, exchange: boundExchange)
+        }
+        let execute = { (body: [UInt8]) in
+            let call = makeCall(body)
+            switch route.handler {
+            case .immediate(let handler):
+                do throws(AdminError) {
+                    Self.render(exchange, try handler(call))
+                } catch {
+                    Self.fail(exchange, error)
+                }
+            case .async(let handler):
+                Task {
+                    let reply: Result<AdminReply, AdminError>
+                    do throws(AdminError) {
+                        reply = .success(try await handler(call))
+                    } catch {
+                        reply = .failure(error)
+                    }
+                    loop.execute {
+                        let exchange = boundExchange.value
+                        switch reply {
+                        case .success(let value): Self.render(exchange, value)
+                        case .failure(let error): Self.fail(exchange, error)
+                        }
+                    }
+                }
+            }
+        }
+        exchange.collectBody(limit: route.maximumBodyBytes) { result in
+            switch result {
+            case .success(let body): execute(body)
+            case .failure(.tooLarge(let limit)):
+                Self.fail(exchange, AdminError(status: 413, "request body exceeds \(limit) bytes"))
+            }
+        }
+    }
+
+    static func render(_ exchange: HTTPServerExchange, _ reply: AdminReply) {
+        switch reply {
+        case .json(let status, let value):
+            var body = JSONWriter().bytes(value)
+            body.append(10)
+            exchange.respond(status: status, headers: ["content-type": "application/json"], body: body)
+        case .raw(let status, let contentType, let body):
+            exchange.respond(status: status, headers: ["content-type": contentType], body: body)
+        case .streamed:
+            break
+        }
+    }
+
+    static func fail(_ exchange: HTTPServerExchange, _ error: AdminError) {
+        render(exchange, .json(error.status, error.body))
+    }
+}
+
+/// Decides whether an admin request is authorised (SPEC §6 admin tokens).
+public protocol AdminAuthorizer: Sendable {
+    /// nil when allowed, else the error to answer (401).
+    func check(authorization: String?) -> AdminError?
+}

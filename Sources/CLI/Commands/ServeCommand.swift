@@ -1,0 +1,61 @@
+import Actors
+import ArgumentParser
+import Runtime
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the OctoBus daemon: admin API, gRPC, Connect RPC, MCP and reflection on one port.",
+        discussion: """
+        The daemon listens on --addr (default $OCTOBUS_ADDR or 127.0.0.1:9000; port 0 picks a free port, \
+        printed in the daemon_listening log line) and keeps its state in --data-dir (default \
+        $OCTOBUS_DATA_DIR or ./.octobus). It stops gracefully on SIGINT or SIGTERM.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp("Data directory (default: $OCTOBUS_DATA_DIR or .octobus).", valueName: "dir"))
+    var dataDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("Number of event loops (default: one per core).", valueName: "n"))
+    var loops: Int?
+
+    mutating func run() async throws {
+        let addressText = global.addr ?? Environment.get("OCTOBUS_ADDR").flatMap { $0.isEmpty ? nil : $0 } ?? AdminAddress.defaultAddress
+        let address: HostPort
+        do {
+            address = try Self.listenAddress(addressText)
+        } catch {
+            Output.writeStderr("\(error)\n")
+            throw ExitCode(1)
+        }
+        let dataDirectory = dataDir ?? Environment.get("OCTOBUS_DATA_DIR").flatMap { $0.isEmpty ? nil : $0 } ?? ".octobus"
+        var configuration = DaemonConfiguration(address: address, dataDirectory: dataDirectory)
+        if let loops {
+            guard loops > 0, loops <= 256 else {
+                Output.writeStderr("--loops must be between 1 and 256\n")
+                throw ExitCode(1)
+            }
+            configuration.loopCount = loops
+        }
+        let code = await Daemon.run(configuration)
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    /// `serve` listens on the address itself: `host:port`, or an `http://` URL reduced to host:port.
+    static func listenAddress(_ text: String) throws -> HostPort {
+        if text.lowercased().hasPrefix("https://") {
+            throw CLIError("serve cannot listen on \(text): OctoBus serves plain HTTP/h2c; put a TLS proxy in front for https")
+        }
+        var rest = text
+        if rest.lowercased().hasPrefix("http://") {
+            rest = String(rest.dropFirst(7))
+            if let slash = rest.firstIndex(of: "/") { rest = String(rest[..<slash]) }
+        }
+        do {
+            return try HostPort(parsing: rest)
+        } catch {
+            throw CLIError("invalid --addr \"\(text)\": \(error.reason)")
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import Crypto
+
+/// Hex digests used for stored hashes (tokens, configs, secrets, packages, descriptors).
+public enum Digests {
+    /// Lower-case hex SHA-256 of `bytes`.
+    public static func sha256Hex(_ bytes: [UInt8]) -> String {
+        hex(Array(SHA256.hash(data: bytes)))
+    }
+
+    public static func sha256Hex(_ text: String) -> String {
+        sha256Hex(Array(text.utf8))
+    }
+
+    static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    public static func hex(_ bytes: [UInt8]) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,473 @@
+import CNghttp2
+
+/// Serves HTTP/2 (h2c, prior knowledge or upgraded from HTTP/1.1) on one TCP connection
+/// with an nghttp2 server session.
+///
+/// nghttp2 does the framing, HPACK, stream states and flow-control accounting; this class
+/// feeds it socket bytes (`mem_recv`), turns its callbacks into ``HTTP2Exchange``s,
+/// and writes what it produces (`mem_send`) once per loop iteration. Window updates are
+/// manual: a request body is acknowledged only when its exchange consumed it, so a slow
+/// handler (or a slow upstream behind a proxy) slows the client down instead of
+/// growing buffers.
+///
+/// Loop-confined.
+final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, LoopFlushable {
+    let connection: TCPConnection
+    let server: HTTPServerContext
+    private(set) var session: OpaquePointer!
+    private var streams: [Int32: HTTP2ServerStream] = [:]
+    private var output: [UInt8] = []
+    private var flushScheduled = false
+    private var closed = false
+    private var goingAway = false
+    private var receivedPreface = false
+    private let timer: LoopTimer
+
+    /// Socket bytes queued in the kernel's absence above which nghttp2 is not asked for more frames.
+    static let maximumPendingWriteBytes = 1 << 20
+
+    init(connection: TCPConnection, server: HTTPServerContext,
+         upgradeFrom upgrade: (head: HTTPRequestHead, settings: [UInt8])? = nil, initialBytes: [UInt8]) {
+        self.connection = connection
+        self.server = server
+        timer = LoopTimer(loop: connection.loop)
+        session = makeSession()
+        connection.delegate = self
+        server.registry.add(self)
+        submitInitialSettings()
+        armTimer()
+        if let upgrade { acceptUpgrade(head: upgrade.head, settings: upgrade.settings) }
+        if !initialBytes.isEmpty {
+            initialBytes.withUnsafeBytes { received($0) }
+        }
+        if !closed {
+            connection.startReading()
+            scheduleFlush()
+        }
+    }
+
+    deinit {
+        if let session { nghttp2_session_del(session) }
+    }
+
+    private func makeSession() -> OpaquePointer {
+        var callbacks: OpaquePointer?
+        nghttp2_session_callbacks_new(&callbacks)
+        defer { nghttp2_session_callbacks_del(callbacks) }
+        nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks) { _, frame, user in
+            HTTP2ServerConnection.from(user).beginHeaders(frame!)
+        }
+        nghttp2_session_callbacks_set_on_header_callback(callbacks) { _, frame, name, nameLength, value, valueLength, _, user in
+            HTTP2ServerConnection.from(user).header(
+                frame!, name: UnsafeRawBufferPointer(start: name, count: nameLength),
+                value: UnsafeRawBufferPointer(start: value, count: valueLength))
+        }
+        nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks) { _, frame, user in
+            HTTP2ServerConnection.from(user).frameReceived(frame!)
+        }
+        nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) { _, _, streamID, data, length, user in
+            HTTP2ServerConnection.from(user).dataReceived(streamID: streamID, UnsafeRawBufferPointer(start: data, count: length))
+        }
+        nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) { _, streamID, errorCode, user in
+            HTTP2ServerConnection.from(user).streamClosed(streamID: streamID, errorCode: errorCode)
+        }
+        nghttp2_session_callbacks_set_on_frame_send_callback(callbacks) { _, frame, user in
+            HTTP2ServerConnection.from(user).frameSent(frame!)
+        }
+        var option: OpaquePointer?
+        nghttp2_option_new(&option)
+        defer { nghttp2_option_del(option) }
+        nghttp2_option_set_no_auto_window_update(option, 1)
+        var session: OpaquePointer?
+        let rc = nghttp2_session_server_new2(&session, callbacks, Unmanaged.passUnretained(self).toOpaque(), option)
+        precondition(rc == 0 && session != nil, "nghttp2_session_server_new2 failed: \(rc)")
+        return session!
+    }
+
+    @inline(__always)
+    static func from(_ user: UnsafeMutableRawPointer?) -> HTTP2ServerConnection {
+        Unmanaged<HTTP2ServerConnection>.fromOpaque(user!).takeUnretainedValue()
+    }
+
+    private func submitInitialSettings() {
+        let configuration = server.configuration
+        var settings = [
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue),
+                                   value: configuration.maximumConcurrentStreams),
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue),
+                                   value: UInt32(configuration.initialStreamWindowBytes)),
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue),
+                                   value: UInt32(configuration.maximumHeaderListBytes)),
+        ]
+        nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), &settings, settings.count)
+        nghttp2_session_set_local_window_size(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, configuration.connectionWindowBytes)
+    }
+
+    /// Stream 1 carries the HTTP/1.1 request that asked for the upgrade (RFC 7540 §3.2).
+    private func acceptUpgrade(head: HTTPRequestHead, settings: [UInt8]) {
+        let stream = HTTP2ServerStream(streamID: 1)
+        let rc = settings.withUnsafeBufferPointer { buffer in
+            nghttp2_session_upgrade2(session, buffer.baseAddress, buffer.count, head.method == "HEAD" ? 1 : 0,
+                                     Unmanaged.passUnretained(stream).toOpaque())
+        }
+        guard rc == 0 else {
+            server.log("http2_upgrade_failed", ["error": String(cString: nghttp2_strerror(rc))])
+            close()
+            return
+        }
+        receivedPreface = true
+        streams[1] = stream
+        armTimer()
+        dispatch(stream: stream, head: head)
+        stream.exchange?.deliverEnd(trailers: nil)
+    }
+
+    // MARK: TCPConnectionDelegate
+
+    func connection(_ connection: TCPConnection, didRead bytes: UnsafeRawBufferPointer) {
+        received(bytes)
+    }
+
+    private func received(_ bytes: UnsafeRawBufferPointer) {
+        guard !closed else { return }
+        let rc = nghttp2_session_mem_recv(session, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count)
+        if rc < 0 {
+            server.log("http2_protocol_error", ["error": String(cString: nghttp2_strerror(Int32(rc))), "remote": connection.remoteAddress])
+            // nghttp2 queued a GOAWAY for most errors; send it, then close.
+            flushNow()
+            connection.closeAfterPendingWrites()
+            closed = true
+            return
+        }
+        scheduleFlush()
+    }
+
+    func connectionDidReadEOF(_ connection: TCPConnection) {
+        close()
+    }
+
+    func connectionDidDrainWrites(_ connection: TCPConnection) {
+        flushNow()
+        for stream in streams.values { stream.exchange?.notifyWritableIfNeeded() }
+    }
+
+    func connectionDidClose(_ connection: TCPConnection, error: UVError?) {
+        closed = true
+        timer.close()
+        let open = streams.values
+        streams.removeAll()
+        for stream in open { stream.exchange?.markAborted() }
+        server.registry.remove(self)
+    }
+
+    private func close() {
+        guard !closed else { return }
+        closed = true
+        connection.close()
+    }
+
+    // MARK: nghttp2 callbacks
+
+    private func beginHeaders(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 {
+        guard frame.pointee.hd.type == UInt8(NGHTTP2_HEADERS.rawValue),
+              frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST else { return 0 }
+        let streamID = frame.pointee.hd.stream_id
+        let stream = HTTP2ServerStream(streamID: streamID)
+        streams[streamID] = stream
+        nghttp2_session_set_stream_user_data(session, streamID, Unmanaged.passUnretained(stream).toOpaque())
+        armTimer()
+        return 0
+    }
+
+    private func header(_ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> Int32 {
+        guard let stream = streams[frame.pointee.hd.stream_id] else { return 0 }
+        let configuration = server.configuration
+        stream.headerBytes += name.count + value.count + 32
+        stream.headerCount += 1
+        if stream.headerBytes > configuration.maximumHeaderListBytes || stream.headerCount > configuration.maximumHeaderCount {
+            stream.headersTooLarge = true
+            return 0
+        }
+        if stream.headersTooLarge { return 0 }
+        let nameString = String(decoding: name, as: UTF8.self)
+        let valueString = String(decoding: value, as: UTF8.self)
+        if stream.exchange != nil {
+            // A second header block: trailers.
+            stream.trailers.addLowercased(name: nameString, value: valueString)
+        } else if name.first == 58 { // ':'
+            switch nameString {
+            case ":method": stream.method = valueString
+            case ":path": stream.path = valueString
+            case ":authority": stream.authority = valueString
+            case ":scheme": stream.scheme = valueString
+            default: break
+            }
+        } else {
+            stream.headers.addLowercased(name: nameString, value: valueString)
+        }
+        return 0
+    }
+
+    private func frameReceived(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 {
+        let header = frame.pointee.hd
+        if !receivedPreface {
+            receivedPreface = true
+            armTimer()
+        }
+        let endStream = header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
+        switch UInt32(header.type) {
+        case NGHTTP2_HEADERS.rawValue:
+            guard let stream = streams[header.stream_id] else { return 0 }
+            if stream.exchange == nil {
+                if stream.headersTooLarge {
+                    submitHeadersOnly(stream: stream, status: 431)
+                    return 0
+                }
+                if goingAway {
+                    nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), header.stream_id, NGHTTP2_REFUSED_STREAM.rawValue)
+                    return 0
+                }
+                let head = HTTPRequestHead(
+                    method: stream.method, target: stream.path, version: .http2, headers: stream.headers,
+                    authority: stream.authority, remoteAddress: connection.remoteAddress)
+                stream.headers = HTTPHeaders()
+                dispatch(stream: stream, head: head)
+                if endStream { stream.exchange?.deliverEnd(trailers: nil) }
+            } else if endStream {
+                stream.exchange?.deliverEnd(trailers: stream.headersTooLarge ? HTTPHeaders() : stream.trailers)
+            }
+        case NGHTTP2_DATA.rawValue:
+            if endStream, let stream = streams[header.stream_id] {
+                stream.exchange?.deliverEnd(trailers: nil)
+            }
+        default:
+            break
+        }
+        return 0
+    }
+
+    private func dataReceived(streamID: Int32, _ data: UnsafeRawBufferPointer) -> Int32 {
+        guard let stream = streams[streamID], let exchange = stream.exchange, !exchange.isAborted else {
+            // Nobody will consume these bytes: give the window back at once.
+            nghttp2_session_consume(session, streamID, data.count)
+            return 0
+        }
+        stream.unconsumedBytes += data.count
+        exchange.deliverBody(Array(data))
+        return 0
+    }
+
+    private func streamClosed(streamID: Int32, errorCode: UInt32) -> Int32 {
+        guard let stream = streams.removeValue(forKey: streamID) else { return 0 }
+        if stream.unconsumedBytes > 0 {
+            nghttp2_session_consume_connection(session, stream.unconsumedBytes)
+            stream.unconsumedBytes = 0
+        }
+        if let exchange = stream.exchange, !(exchange.isFinished && exchange.isRequestComplete) || errorCode != 0 {
+            if !exchange.isFinished || !exchange.isRequestComplete { exchange.markAborted() }
+        }
+        stream.exchange?.detach()
+        stream.exchange = nil
+        armTimer()
+        return 0
+    }
+
+    private func frameSent(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 {
+        let header = frame.pointee.hd
+        let type = UInt32(header.type)
+        guard type == NGHTTP2_HEADERS.rawValue || type == NGHTTP2_DATA.rawValue,
+              header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0,
+              let stream = streams[header.stream_id] else { return 0 }
+        // The response is complete but the client is still sending: tell it to stop (RFC 9113 §8.1).
+        if let exchange = stream.exchange, !exchange.isRequestComplete {
+            nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), header.stream_id, NGHTTP2_NO_ERROR.rawValue)
+        } else if stream.exchange == nil {
+            nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), header.stream_id, NGHTTP2_NO_ERROR.rawValue)
+        }
+        return 0
+    }
+
+    // MARK: Requests
+
+    private func dispatch(stream: HTTP2ServerStream, head: HTTPRequestHead) {
+        let exchange = HTTP2Exchange(connection: self, stream: stream, request: head)
+        stream.exchange = exchange
+        server.responder.handle(exchange)
+    }
+
+    private func submitHeadersOnly(stream: HTTP2ServerStream, status: Int) {
+        let rc = HTTP2HeaderBlock.withNameValues(pseudo: [(":status", String(status))], headers: HTTPHeaders()) { nva, count in
+            nghttp2_submit_response(session, stream.streamID, nva, count, nil)
+        }
+        if rc != 0 { resetStream(stream.streamID, code: NGHTTP2_INTERNAL_ERROR.rawValue) }
+        scheduleFlush()
+    }
+
+    func submitResponse(stream: HTTP2ServerStream, head: HTTPResponseHead, endStream: Bool) {
+        var headers = HTTPHeaders()
+        for field in head.headers where !HTTP2HeaderBlock.isConnectionSpecific(field.name) {
+            headers.addLowercased(name: field.name, value: field.value)
+        }
+        let rc: Int32 = HTTP2HeaderBlock.withNameValues(pseudo: [(":status", String(head.status))], headers: headers) { nva, count in
+            if endStream {
+                return nghttp2_submit_response(session, stream.streamID, nva, count, nil)
+            }
+            var provider = octo_data_provider(Unmanaged.passUnretained(stream).toOpaque(), HTTP2ServerConnection.readResponseData)
+            return nghttp2_submit_response(session, stream.streamID, nva, count, &provider)
+        }
+        if rc != 0 {
+            server.log("http2_submit_failed", ["error": String(cString: nghttp2_strerror(rc))])
+            resetStream(stream.streamID, code: NGHTTP2_INTERNAL_ERROR.rawValue)
+        }
+        scheduleFlush()
+    }
+
+    /// nghttp2 pulls response body bytes through this callback.
+    private static let readResponseData: nghttp2_data_source_read_callback = { session, streamID, buffer, length, flags, source, user in
+        let stream = Unmanaged<HTTP2ServerStream>.fromOpaque(octo_data_source_ptr(source!)!).takeUnretainedValue()
+        let connection = HTTP2ServerConnection.from(user)
+        return connection.readResponseData(stream: stream, into: buffer!, length: length, flags: flags!)
+    }
+
+    private func readResponseData(stream: HTTP2ServerStream, into buffer: UnsafeMutablePointer<UInt8>, length: Int,
+                                  flags: UnsafeMutablePointer<UInt32>) -> Int {
+        let copied = stream.outbound.read(into: buffer, capacity: length)
+        if stream.outbound.isEmpty {
+            if stream.outboundEnded {
+                flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
+                if let trailers = stream.outboundTrailers {
+                    flags.pointee |= NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue
+                    stream.outboundTrailers = nil
+                    let rc = HTTP2HeaderBlock.withNameValues(pseudo: [], headers: trailers) { nva, count in
+                        nghttp2_submit_trailer(session, stream.streamID, nva, count)
+                    }
+                    if rc != 0 { resetStream(stream.streamID, code: NGHTTP2_INTERNAL_ERROR.rawValue) }
+                }
+            } else if copied == 0 {
+                stream.deferred = true
+                return Int(NGHTTP2_ERR_DEFERRED.rawValue)
+            }
+        }
+        if copied > 0 { stream.exchange?.scheduleWritableCheck() }
+        return copied
+    }
+
+    func enqueueBody(stream: HTTP2ServerStream, _ bytes: [UInt8], end: Bool, trailers: HTTPHeaders? = nil) {
+        stream.outbound.append(bytes)
+        if end {
+            stream.outboundEnded = true
+            stream.outboundTrailers = trailers
+        }
+        if stream.deferred {
+            stream.deferred = false
+            nghttp2_session_resume_data(session, stream.streamID)
+        }
+        scheduleFlush()
+    }
+
+    func resetStream(_ streamID: Int32, code: UInt32) {
+        guard !closed else { return }
+        nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, code)
+        scheduleFlush()
+    }
+
+    func consume(stream: HTTP2ServerStream, _ count: Int) {
+        guard !closed, stream.unconsumedBytes > 0 else { return }
+        let n = min(count, stream.unconsumedBytes)
+        stream.unconsumedBytes -= n
+        nghttp2_session_consume(session, stream.streamID, n)
+        scheduleFlush()
+    }
+
+    var pendingOutputBytes: Int { output.count + connection.pendingWriteBytes }
+
+    // MARK: Output
+
+    func scheduleFlush() {
+        guard !flushScheduled, !closed else { return }
+        flushScheduled = true
+        connection.loop.scheduleFlush(self)
+    }
+
+    func flushNow() {
+        flushScheduled = false
+        guard !connection.isClosed else { return }
+        while connection.pendingWriteBytes < Self.maximumPendingWriteBytes {
+            var data: UnsafePointer<UInt8>?
+            let n = nghttp2_session_mem_send(session, &data)
+            if n < 0 {
+                server.log("http2_send_failed", ["error": String(cString: nghttp2_strerror(Int32(n)))])
+                connection.close()
+                return
+            }
+            if n == 0 { break }
+            output.append(contentsOf: UnsafeBufferPointer(start: data, count: n))
+            if output.count >= 64 * 1024 {
+                connection.write(output)
+                output.removeAll(keepingCapacity: true)
+            }
+        }
+        if !output.isEmpty {
+            connection.write(output)
+            output.removeAll(keepingCapacity: output.capacity <= 256 * 1024)
+        }
+        if !closed, nghttp2_session_want_read(session) == 0, nghttp2_session_want_write(session) == 0 {
+            closed = true
+            connection.closeAfterPendingWrites()
+        }
+    }
+
+    // MARK: Timers and shutdown
+
+    /// Preface not yet received: header timeout. No open streams: idle timeout. Otherwise none.
+    private func armTimer() {
+        guard !closed else { return }
+        if !receivedPreface {
+            timer.start(afterMilliseconds: server.configuration.headerTimeoutMilliseconds) { [unowned self] in
+                close()
+            }
+        } else if streams.isEmpty {
+            timer.start(afterMilliseconds: server.configuration.idleTimeoutMilliseconds) { [unowned self] in
+                beginGracefulShutdown()
+            }
+        } else {
+            timer.stop()
+        }
+    }
+
+    func beginGracefulShutdown() {
+        guard !goingAway, !closed else { return }
+        goingAway = true
+        let lastStreamID = nghttp2_session_get_last_proc_stream_id(session)
+        nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), lastStreamID, NGHTTP2_NO_ERROR.rawValue, nil, 0)
+        flushNow()
+    }
+
+    func forceClose() {
+        close()
+    }
+}
+
+/// Transport state of one HTTP/2 request stream.
+final class HTTP2ServerStream {
+    let streamID: Int32
+    var method = ""
+    var path = ""
+    var authority: String?
+    var scheme: String?
+    var headers = HTTPHeaders()
+    var trailers = HTTPHeaders()
+    var headerBytes = 0
+    var headerCount = 0
+    var headersTooLarge = false
+    var exchange: HTTP2Exchange?
+    /// Body bytes delivered to the exchange and not yet acknowledged with WINDOW_UPDATE.
+    var unconsumedBytes = 0
+    var outbound = ChunkQueue()
+    var outboundEnded = false
+    var outboundTrailers: HTTPHeaders?
+    /// nghttp2 was told "no data yet"; it must be resumed when data arrives.
+    var deferred = false
+
+    init(streamID: Int32) { self.streamID = streamID }
+}

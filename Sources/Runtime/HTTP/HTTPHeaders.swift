@@ -1,0 +1,165 @@
+/// An ordered list of header fields; names are stored lower-cased (HTTP/2 form)
+/// and looked up case-insensitively.
+public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
+    public private(set) var fields: [(name: String, value: String)]
+
+    public init() { fields = [] }
+
+    public init(_ fields: [(String, String)]) {
+        self.fields = []
+        self.fields.reserveCapacity(fields.count)
+        for (name, value) in fields { add(name: name, value: value) }
+    }
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        self.init(elements)
+    }
+
+    /// Appends a field (the name is lower-cased).
+    public mutating func add(name: String, value: String) {
+        fields.append((Self.lowercased(name), value))
+    }
+
+    /// Appends a field whose name is already lower-case (parsers use this).
+    mutating func addLowercased(name: String, value: String) {
+        fields.append((name, value))
+    }
+
+    /// Replaces every field called `name` with one field.
+    public mutating func replaceOrAdd(name: String, value: String) {
+        remove(name: name)
+        add(name: name, value: value)
+    }
+
+    public mutating func remove(name: String) {
+        let lower = Self.lowercased(name)
+        fields.removeAll { $0.name == lower }
+    }
+
+    /// The first value of `name`, if any.
+    public subscript(name: String) -> String? {
+        let lower = Self.lowercased(name)
+        for field in fields where field.name == lower { return field.value }
+        return nil
+    }
+
+    /// Every value of `name`, in order.
+    public func values(_ name: String) -> [String] {
+        let lower = Self.lowercased(name)
+        return fields.filter { $0.name == lower }.map(\.value)
+    }
+
+    public func contains(_ name: String) -> Bool { self[name] != nil }
+
+    public var count: Int { fields.count }
+    public var isEmpty: Bool { fields.isEmpty }
+
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
+        fields.makeIterator()
+    }
+
+    public var description: String {
+        fields.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
+    }
+
+    /// ASCII lower-casing without allocation when the name is already lower-case.
+    @inline(__always)
+    static func lowercased(_ name: String) -> String {
+        var needs = false
+        for byte in name.utf8 where byte >= 65 && byte <= 90 { needs = true; break }
+        return needs ? name.lowercased() : name
+    }
+}
+
+/// The protocol version a request arrived with.
+public enum HTTPVersion: Sendable, Equatable, CustomStringConvertible {
+    case http1_0, http1_1, http2
+    public var description: String {
+        switch self {
+        case .http1_0: "HTTP/1.0"
+        case .http1_1: "HTTP/1.1"
+        case .http2: "HTTP/2"
+        }
+    }
+}
+
+/// The head of a request as the server received it.
+public struct HTTPRequestHead: Sendable {
+    public var method: String
+    /// The request target as sent: path plus optional `?query`.
+    public var target: String
+    public var version: HTTPVersion
+    /// Regular headers (HTTP/2 pseudo-headers are not included).
+    public var headers: HTTPHeaders
+    /// `:authority` (HTTP/2) or `Host` (HTTP/1.1).
+    public var authority: String?
+    public var remoteAddress: String
+
+    public init(method: String, target: String, version: HTTPVersion, headers: HTTPHeaders, authority: String? = nil, remoteAddress: String = "") {
+        self.method = method
+        self.target = target
+        self.version = version
+        self.headers = headers
+        self.authority = authority
+        self.remoteAddress = remoteAddress
+    }
+
+    /// The path without the query string.
+    public var path: Substring {
+        if let q = target.firstIndex(of: "?") { return target[..<q] }
+        return target[...]
+    }
+
+    /// The raw query string without `?`, or "".
+    public var query: Substring {
+        if let q = target.firstIndex(of: "?") { return target[target.index(after: q)...] }
+        return ""
+    }
+}
+
+/// The head of a response: status and headers.
+public struct HTTPResponseHead: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+
+    public init(status: Int, headers: HTTPHeaders = HTTPHeaders()) {
+        self.status = status
+        self.headers = headers
+    }
+}
+
+/// Reason phrases for the status line of HTTP/1.1 responses.
+public enum HTTPStatusPhrase {
+    public static func phrase(for status: Int) -> String {
+        switch status {
+        case 100: "Continue"
+        case 101: "Switching Protocols"
+        case 200: "OK"
+        case 201: "Created"
+        case 202: "Accepted"
+        case 204: "No Content"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 408: "Request Timeout"
+        case 409: "Conflict"
+        case 411: "Length Required"
+        case 413: "Content Too Large"
+        case 414: "URI Too Long"
+        case 415: "Unsupported Media Type"
+        case 417: "Expectation Failed"
+        case 429: "Too Many Requests"
+        case 431: "Request Header Fields Too Large"
+        case 499: "Client Closed Request"
+        case 500: "Internal Server Error"
+        case 501: "Not Implemented"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        case 504: "Gateway Timeout"
+        case 505: "HTTP Version Not Supported"
+        default: "Status \(status)"
+        }
+    }
+}

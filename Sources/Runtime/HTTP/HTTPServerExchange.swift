@@ -1,0 +1,211 @@
+/// One request and its response on a server connection: an HTTP/1.1 message
+/// exchange or an HTTP/2 stream. Handlers receive it from an ``HTTPResponder``.
+///
+/// The request body arrives through ``readBody(onData:onEnd:)``; events that arrive
+/// before a handler asks are buffered (and not acknowledged to the peer, so flow
+/// control holds the sender back). By default every delivered chunk is consumed at
+/// once; with ``manualFlowControl`` the handler calls ``consume(_:)`` when it has really
+/// passed the bytes on, which chains the flow control of two connections (the gRPC proxy).
+///
+/// The response is ``sendHead(_:endStream:)``, any number of ``sendBody(_:endStream:)``,
+/// then either `endStream` or ``sendTrailers(_:)``. ``reset()`` abandons the exchange.
+///
+/// Loop-confined: use it only on ``loop``'s thread (hop with `loop.execute`).
+public class HTTPServerExchange {
+    public let loop: EventLoop
+    public let request: HTTPRequestHead
+
+    /// When true, body bytes are acknowledged only through ``consume(_:)``.
+    public var manualFlowControl = false
+    /// Called once if the peer goes away (stream reset, connection closed) before the response finished.
+    public var onAbort: (() -> Void)? {
+        didSet { if isAborted, let onAbort { self.onAbort = nil; onAbort() } }
+    }
+    /// Called when buffered response bytes fell below the writable threshold again.
+    public var onWritable: (() -> Void)?
+
+    public private(set) var isAborted = false
+    public private(set) var isHeadSent = false
+    public private(set) var isFinished = false
+    public private(set) var isRequestComplete = false
+
+    private var onData: (([UInt8]) -> Void)?
+    private var onEnd: ((HTTPHeaders?) -> Void)?
+    private var bufferedBody: [[UInt8]] = []
+    private var bufferedEnd = false
+    private var bufferedTrailers: HTTPHeaders?
+
+    /// Response bytes buffered above this count make ``isWritable`` false.
+    public static let writableThreshold = 256 * 1024
+
+    init(loop: EventLoop, request: HTTPRequestHead) {
+        self.loop = loop
+        self.request = request
+    }
+
+    // MARK: Request body
+
+    /// Starts delivering the request body. `onEnd` gets the trailers, if any.
+    public func readBody(onData: @escaping ([UInt8]) -> Void, onEnd: @escaping (HTTPHeaders?) -> Void) {
+        loop.assertInEventLoop()
+        self.onData = onData
+        self.onEnd = onEnd
+        transportBodyRequested()
+        let buffered = bufferedBody
+        bufferedBody = []
+        for chunk in buffered {
+            onData(chunk)
+            if !manualFlowControl { transportConsume(chunk.count) }
+        }
+        if bufferedEnd {
+            bufferedEnd = false
+            self.onData = nil
+            self.onEnd = nil
+            onEnd(bufferedTrailers)
+        }
+    }
+
+    /// Collects the whole body up to `limit` bytes. Over the limit, `completion` gets
+    /// ``HTTPBodyError/tooLarge(limit:)`` at once and the rest of the body is discarded.
+    public func collectBody(limit: Int, _ completion: @escaping (Result<[UInt8], HTTPBodyError>) -> Void) {
+        if let declared = request.headers["content-length"].flatMap(Int.init), declared > limit {
+            discardBody()
+            completion(.failure(.tooLarge(limit: limit)))
+            return
+        }
+        var body: [UInt8] = []
+        var failed = false
+        readBody(onData: { chunk in
+            guard !failed else { return }
+            if body.count + chunk.count > limit {
+                failed = true
+                body = []
+                completion(.failure(.tooLarge(limit: limit)))
+                return
+            }
+            body.append(contentsOf: chunk)
+        }, onEnd: { _ in
+            guard !failed else { return }
+            completion(.success(body))
+        })
+    }
+
+    /// Reads and drops the body (still honouring flow control).
+    public func discardBody() {
+        readBody(onData: { _ in }, onEnd: { _ in })
+    }
+
+    /// Acknowledges `count` body bytes to the peer (``manualFlowControl`` only).
+    public func consume(_ count: Int) {
+        loop.assertInEventLoop()
+        guard count > 0, !isAborted else { return }
+        transportConsume(count)
+    }
+
+    // MARK: Response
+
+    public func sendHead(_ head: HTTPResponseHead, endStream: Bool = false) {
+        loop.assertInEventLoop()
+        guard !isHeadSent, !isFinished, !isAborted else { return }
+        isHeadSent = true
+        if endStream { isFinished = true }
+        transportSendHead(head, endStream: endStream)
+    }
+
+    public func sendBody(_ bytes: [UInt8], endStream: Bool = false) {
+        loop.assertInEventLoop()
+        guard isHeadSent, !isFinished, !isAborted else { return }
+        if endStream { isFinished = true }
+        transportSendBody(bytes, endStream: endStream)
+    }
+
+    /// Ends the response with trailers (HTTP/2, or HTTP/1.1 chunked).
+    public func sendTrailers(_ trailers: HTTPHeaders) {
+        loop.assertInEventLoop()
+        guard isHeadSent, !isFinished, !isAborted else { return }
+        isFinished = true
+        transportSendTrailers(trailers)
+    }
+
+    /// A complete response in one call.
+    public func respond(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+        var headers = headers
+        if request.version != .http2 || !body.isEmpty {
+            headers.replaceOrAdd(name: "content-length", value: String(body.count))
+        }
+        if body.isEmpty {
+            sendHead(HTTPResponseHead(status: status, headers: headers), endStream: true)
+        } else {
+            sendHead(HTTPResponseHead(status: status, headers: headers))
+            sendBody(body, endStream: true)
+        }
+    }
+
+    /// Abandons the exchange (RST_STREAM on HTTP/2; the connection is closed on HTTP/1.1).
+    public func reset() {
+        loop.assertInEventLoop()
+        guard !isAborted, !isFinished || !isRequestComplete else { return }
+        transportReset()
+        markAborted()
+    }
+
+    /// Whether response bytes are not piling up in buffers.
+    public var isWritable: Bool { bufferedOutboundBytes < Self.writableThreshold }
+
+    // MARK: Transport side (overridden by HTTP/1 and HTTP/2)
+
+    var bufferedOutboundBytes: Int { 0 }
+    func transportSendHead(_ head: HTTPResponseHead, endStream: Bool) {}
+    func transportSendBody(_ bytes: [UInt8], endStream: Bool) {}
+    func transportSendTrailers(_ trailers: HTTPHeaders) {}
+    func transportReset() {}
+    func transportConsume(_ count: Int) {}
+    func transportBodyRequested() {}
+
+    /// The transport delivers a body chunk.
+    func deliverBody(_ bytes: [UInt8]) {
+        if let onData {
+            onData(bytes)
+            if !manualFlowControl { transportConsume(bytes.count) }
+        } else {
+            bufferedBody.append(bytes)
+        }
+    }
+
+    /// The transport reports the end of the request.
+    func deliverEnd(trailers: HTTPHeaders?) {
+        isRequestComplete = true
+        if let onEnd {
+            self.onData = nil
+            self.onEnd = nil
+            onEnd(trailers)
+        } else {
+            bufferedEnd = true
+            bufferedTrailers = trailers
+        }
+    }
+
+    /// The transport reports that the peer went away.
+    func markAborted() {
+        guard !isAborted else { return }
+        isAborted = true
+        onData = nil
+        onEnd = nil
+        onWritable = nil
+        if let onAbort {
+            self.onAbort = nil
+            onAbort()
+        }
+    }
+}
+
+/// Why a request body could not be collected.
+public enum HTTPBodyError: Error, Equatable, Sendable {
+    case tooLarge(limit: Int)
+}
+
+/// Handles requests of an ``HTTPServer``. Called on the connection's loop thread;
+/// must not block. Shared by every loop, hence Sendable.
+public protocol HTTPResponder: Sendable {
+    func handle(_ exchange: HTTPServerExchange)
+}

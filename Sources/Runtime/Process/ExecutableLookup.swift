@@ -1,0 +1,13 @@
+import Glibc
+
+/// Finds a program on `PATH`, like a shell does.
+public enum ExecutableLookup {
+    public static func find(_ name: String, environment: [String: String]? = nil) -> String? {
+        let path = environment?["PATH"] ?? (getenv("PATH").map { String(cString: $0) }) ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in path.split(separator: ":", omittingEmptySubsequences: true) {
+            let candidate = "\(directory)/\(name)"
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+}
