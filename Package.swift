@@ -6,6 +6,9 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    // Dynamic exclusivity checks stay on in debug builds (and tests), where they catch
+    // re-entrancy bugs; release builds drop them from the per-request path.
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
 let package = Package(
@@ -16,13 +19,15 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        // System libraries from Debian (libuv1-dev, libnghttp2-dev, libsqlite3-dev).
+        // System libraries from Debian (libuv1-dev, libnghttp2-dev, libsqlite3-dev, libssl-dev).
         .systemLibrary(name: "CLibUV", path: "Sources/CLibUV", pkgConfig: "libuv", providers: [.apt(["libuv1-dev"])]),
         .systemLibrary(name: "CNghttp2", path: "Sources/CNghttp2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // SHA-256 from OpenSSL's libcrypto: swift-crypto would pull all of Foundation (and ICU)
+        // into the daemon, several MiB of resident memory for one hash function.
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Version, commit and build date, stamped by scripts/build.sh through -Xcc -D… (fallbacks in the source).
         .target(name: "CBuildInfo", path: "Sources/CBuildInfo"),
 
@@ -34,7 +39,7 @@ let package = Package(
         ),
         .target(
             name: "Protocols",
-            dependencies: ["Runtime", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Runtime", "CCrypto"],
             path: "Sources/Protocols",
             swiftSettings: swiftSettings
         ),

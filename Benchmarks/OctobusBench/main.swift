@@ -1,1 +1,38 @@
-print("bench")
+import Foundation
+
+// The bundled load harness: `swift run -c release OctobusBench <scenario> [options]`.
+// Each scenario starts what it measures, runs its baseline in the same run, and prints a
+// Markdown section for BENCHMARKS.md.
+
+let usage = """
+usage: OctobusBench status [--octobus PATH] [--rounds N] [--requests N] [--clients N] [--streams N]
+"""
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+guard let scenario = arguments.first else {
+    FileHandle.standardError.write(Data((usage + "\n").utf8))
+    exit(2)
+}
+arguments.removeFirst()
+@MainActor func option(_ name: String, _ fallback: String) -> String {
+    if let index = arguments.firstIndex(of: name), index + 1 < arguments.count { return arguments[index + 1] }
+    return fallback
+}
+let octobus = option("--octobus", FileManager.default.currentDirectoryPath + "/.build/release/octobus")
+
+do {
+    switch scenario {
+    case "status":
+        let report = try StatusScenario(
+            octobus: octobus, rounds: Int(option("--rounds", "5"))!, requests: Int(option("--requests", "300000"))!,
+            clients: Int(option("--clients", "10"))!, streams: Int(option("--streams", "10"))!
+        ).run()
+        print(report)
+    default:
+        FileHandle.standardError.write(Data("unknown scenario \(scenario)\n\(usage)\n".utf8))
+        exit(2)
+    }
+} catch {
+    FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
+    exit(1)
+}

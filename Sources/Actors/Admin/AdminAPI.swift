@@ -6,8 +6,9 @@ import Synchronization
 enum AdminAPI {
     static func routes(state: DaemonState) -> [AdminRoute] {
         [
-            AdminRoute("GET", "status", requiresAuth: false, .immediate { _ in
-                .json(200, .object(["status": .string("ok"), "services": .int(state.serviceCount.load(ordering: .relaxed))]))
+            AdminRoute("GET", "status", requiresAuth: false, .immediate { _, _ in
+                let status = state.statusResponse()
+                return .prepared(200, status.headers, status.body)
             }),
         ]
     }

@@ -7,6 +7,9 @@ public enum AdminReply: Sendable {
     case json(Int, JSONValue)
     /// Raw bytes with a content type (Markdown, YAML, NDJSON).
     case raw(Int, contentType: String, body: [UInt8])
+    /// A fully prepared response (headers include content-type and content-length);
+    /// lets hot routes reuse cached bytes.
+    case prepared(Int, HTTPHeaders, [UInt8])
     /// The handler wrote (or is writing) the response itself through the exchange.
     case streamed
 }
@@ -36,8 +39,9 @@ public struct AdminCall: Sendable {
 /// A route: method, path pattern (`{x}` matches one segment) and handler.
 public struct AdminRoute: Sendable {
     public enum Handler: Sendable {
-        /// Answered on the loop thread without a task (cheap reads from snapshots).
-        case immediate(@Sendable (AdminCall) throws(AdminError) -> AdminReply)
+        /// Answered on the loop thread without a task (cheap reads from snapshots): gets the
+        /// exchange and the `{param}` values.
+        case immediate(@Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply)
         /// Runs in a task (store access, process control).
         case async(@Sendable (AdminCall) async throws(AdminError) -> AdminReply)
     }
@@ -60,6 +64,11 @@ public struct AdminRoute: Sendable {
 
     /// 4 MiB: room for large configs and secrets, small enough to bound memory per request.
     public static let defaultMaximumBodyBytes = 4 << 20
+
+    /// The path below the prefix when the pattern has no parameters (for exact lookups).
+    var staticPath: String? {
+        pattern.contains { $0.hasPrefix("{") } ? nil : "/" + pattern.joined(separator: "/")
+    }
 
     /// The `{param}` values if `segments` match the pattern.
     func match(_ segments: [String]) -> [String]? {

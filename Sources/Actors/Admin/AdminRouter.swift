@@ -7,22 +7,41 @@ public import Runtime
 public final class AdminRouter: Sendable {
     public static let prefix = "/admin/v1"
     private let routes: [AdminRoute]
+    /// Routes without parameters by exact path (e.g. "/status"), for a hash lookup
+    /// before the general scan.
+    private let staticRoutes: [String: [AdminRoute]]
     private let authorizer: any AdminAuthorizer
 
     public init(routes: [AdminRoute], authorizer: any AdminAuthorizer) {
         self.routes = routes
+        var byPath: [String: [AdminRoute]] = [:]
+        for route in routes {
+            if let path = route.staticPath { byPath[path, default: []].append(route) }
+        }
+        staticRoutes = byPath
         self.authorizer = authorizer
     }
 
     /// Handles an exchange whose path starts with ``prefix``. Runs on the loop thread.
     public func handle(_ exchange: HTTPServerExchange) {
         let request = exchange.request
-        let rest = request.path.dropFirst(Self.prefix.count)
-        guard rest.isEmpty || rest.hasPrefix("/") else {
+        let rest = request.path.utf8.dropFirst(Self.prefix.utf8.count)
+        if let candidates = staticRoutes[String(Substring(rest))],
+           let route = candidates.first(where: { $0.method == request.method }),
+           !route.requiresAuth, case .immediate(let handler) = route.handler, exchange.hasEmptyCompleteBody {
+            // Fast path for open, cheap reads (status): no segments, no task.
+            do throws(AdminError) {
+                Self.render(exchange, try handler(exchange, []))
+            } catch {
+                Self.fail(exchange, error)
+            }
+            return
+        }
+        guard rest.isEmpty || rest.first == UInt8(ascii: "/") else {
             Self.fail(exchange, .unknownRoute)
             return
         }
-        let segments = rest.split(separator: "/", omittingEmptySubsequences: true).map { PercentEncoding.decode(String($0)) }
+        let segments = rest.split(separator: UInt8(ascii: "/")).map { PercentEncoding.decode(String(decoding: $0, as: UTF8.self)) }
         var pathMatched = false
         for route in routes {
             guard let parameters = route.match(segments) else { continue }
@@ -53,7 +72,7 @@ public final class AdminRouter: Sendable {
             switch route.handler {
             case .immediate(let handler):
                 do throws(AdminError) {
-                    Self.render(exchange, try handler(call))
+                    Self.render(exchange, try handler(exchange, call.parameters))
                 } catch {
                     Self.fail(exchange, error)
                 }
@@ -92,6 +111,8 @@ public final class AdminRouter: Sendable {
             exchange.respond(status: status, headers: ["content-type": "application/json"], body: body)
         case .raw(let status, let contentType, let body):
             exchange.respond(status: status, headers: ["content-type": contentType], body: body)
+        case .prepared(let status, let headers, let body):
+            exchange.respond(status: status, headers: headers, body: body)
         case .streamed:
             break
         }

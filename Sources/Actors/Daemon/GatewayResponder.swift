@@ -17,8 +17,7 @@ final class GatewayResponder: HTTPResponder {
             GRPCStatusReply.send(exchange, code: 12, message: "no gRPC route serves \(request.path): the gRPC gateway is not enabled in this build")
             return
         }
-        let path = request.path
-        if path == AdminRouter.prefix || path.hasPrefix(AdminRouter.prefix + "/") {
+        if request.pathHasSegmentPrefix(AdminRouter.prefix) {
             admin.handle(exchange)
             return
         }

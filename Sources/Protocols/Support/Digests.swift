@@ -1,10 +1,17 @@
-import Crypto
+import CCrypto
 
 /// Hex digests used for stored hashes (tokens, configs, secrets, packages, descriptors).
 public enum Digests {
     /// Lower-case hex SHA-256 of `bytes`.
     public static func sha256Hex(_ bytes: [UInt8]) -> String {
-        hex(Array(SHA256.hash(data: bytes)))
+        var digest = [UInt8](repeating: 0, count: 32)
+        let ok = bytes.withUnsafeBytes { input in
+            digest.withUnsafeMutableBufferPointer { out in
+                octo_sha256(input.baseAddress, input.count, out.baseAddress)
+            }
+        }
+        precondition(ok == 1, "SHA-256 failed in libcrypto")
+        return hex(digest)
     }
 
     public static func sha256Hex(_ text: String) -> String {

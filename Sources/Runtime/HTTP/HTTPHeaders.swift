@@ -1,3 +1,5 @@
+import Glibc
+
 /// An ordered list of header fields; names are stored lower-cased (HTTP/2 form)
 /// and looked up case-insensitively.
 public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
@@ -18,6 +20,10 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, C
     /// Appends a field (the name is lower-cased).
     public mutating func add(name: String, value: String) {
         fields.append((Self.lowercased(name), value))
+    }
+
+    public mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
     }
 
     /// Appends a field whose name is already lower-case (parsers use this).
@@ -83,17 +89,21 @@ public enum HTTPVersion: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// The head of a request as the server received it.
-public struct HTTPRequestHead: Sendable {
-    public var method: String
+/// The head of a request as the server received it. Immutable and shared by reference:
+/// handlers read it many times per request, and a class costs one retain per read where
+/// a struct of strings would copy them all.
+public final class HTTPRequestHead: Sendable {
+    public let method: String
     /// The request target as sent: path plus optional `?query`.
-    public var target: String
-    public var version: HTTPVersion
+    public let target: String
+    public let version: HTTPVersion
     /// Regular headers (HTTP/2 pseudo-headers are not included).
-    public var headers: HTTPHeaders
+    public let headers: HTTPHeaders
     /// `:authority` (HTTP/2) or `Host` (HTTP/1.1).
-    public var authority: String?
-    public var remoteAddress: String
+    public let authority: String?
+    public let remoteAddress: String
+    /// End of the path within `target` (start of `?query`, or the end).
+    private let pathEnd: String.Index
 
     public init(method: String, target: String, version: HTTPVersion, headers: HTTPHeaders, authority: String? = nil, remoteAddress: String = "") {
         self.method = method
@@ -102,18 +112,35 @@ public struct HTTPRequestHead: Sendable {
         self.headers = headers
         self.authority = authority
         self.remoteAddress = remoteAddress
+        pathEnd = target.utf8.firstIndex(of: 63) ?? target.endIndex
+    }
+
+    /// The same request with another protocol version (h2c upgrade).
+    public func with(version: HTTPVersion) -> HTTPRequestHead {
+        HTTPRequestHead(method: method, target: target, version: version, headers: headers,
+                        authority: authority, remoteAddress: remoteAddress)
     }
 
     /// The path without the query string.
-    public var path: Substring {
-        if let q = target.firstIndex(of: "?") { return target[..<q] }
-        return target[...]
-    }
+    public var path: Substring { target[..<pathEnd] }
 
     /// The raw query string without `?`, or "".
     public var query: Substring {
-        if let q = target.firstIndex(of: "?") { return target[target.index(after: q)...] }
-        return ""
+        pathEnd == target.endIndex ? "" : target[target.utf8.index(after: pathEnd)...]
+    }
+
+    /// Whether the path is `prefix` or starts with `prefix/` (byte comparison, no Unicode work).
+    public func pathHasSegmentPrefix(_ prefix: String) -> Bool {
+        var target = self.target
+        var prefix = prefix
+        let pathLength = target.utf8.distance(from: target.startIndex, to: pathEnd)
+        return target.withUTF8 { path in
+            prefix.withUTF8 { p in
+                guard path.count >= p.count, pathLength >= p.count,
+                      p.isEmpty || memcmp(path.baseAddress!, p.baseAddress!, p.count) == 0 else { return false }
+                return pathLength == p.count || path[p.count] == UInt8(ascii: "/")
+            }
+        }
     }
 }
 

@@ -13,7 +13,8 @@
 /// Loop-confined: use it only on ``loop``'s thread (hop with `loop.execute`).
 public class HTTPServerExchange {
     public let loop: EventLoop
-    public let request: HTTPRequestHead
+    /// Set once when the request head is complete (HTTP/2 streams exist before that).
+    public internal(set) var request: HTTPRequestHead
 
     /// When true, body bytes are acknowledged only through ``consume(_:)``.
     public var manualFlowControl = false
@@ -64,6 +65,9 @@ public class HTTPServerExchange {
             onEnd(bufferedTrailers)
         }
     }
+
+    /// True when the whole request (without any body bytes) has arrived: nothing to read.
+    public var hasEmptyCompleteBody: Bool { isRequestComplete && bufferedBody.isEmpty && onData == nil }
 
     /// Collects the whole body up to `limit` bytes. Over the limit, `completion` gets
     /// ``HTTPBodyError/tooLarge(limit:)`` at once and the rest of the body is discarded.
@@ -129,16 +133,15 @@ public class HTTPServerExchange {
 
     /// A complete response in one call.
     public func respond(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+        loop.assertInEventLoop()
+        guard !isHeadSent, !isFinished, !isAborted else { return }
         var headers = headers
-        if request.version != .http2 || !body.isEmpty {
-            headers.replaceOrAdd(name: "content-length", value: String(body.count))
+        if (request.version != .http2 || !body.isEmpty) && !headers.contains("content-length") {
+            headers.add(name: "content-length", value: String(body.count))
         }
-        if body.isEmpty {
-            sendHead(HTTPResponseHead(status: status, headers: headers), endStream: true)
-        } else {
-            sendHead(HTTPResponseHead(status: status, headers: headers))
-            sendBody(body, endStream: true)
-        }
+        isHeadSent = true
+        isFinished = true
+        transportSendResponse(HTTPResponseHead(status: status, headers: headers), body: body)
     }
 
     /// Abandons the exchange (RST_STREAM on HTTP/2; the connection is closed on HTTP/1.1).
@@ -156,6 +159,15 @@ public class HTTPServerExchange {
 
     var bufferedOutboundBytes: Int { 0 }
     func transportSendHead(_ head: HTTPResponseHead, endStream: Bool) {}
+    /// A complete response; transports may send it in one go.
+    func transportSendResponse(_ head: HTTPResponseHead, body: [UInt8]) {
+        if body.isEmpty {
+            transportSendHead(head, endStream: true)
+        } else {
+            transportSendHead(head, endStream: false)
+            transportSendBody(body, endStream: true)
+        }
+    }
     func transportSendBody(_ bytes: [UInt8], endStream: Bool) {}
     func transportSendTrailers(_ trailers: HTTPHeaders) {}
     func transportReset() {}

@@ -8,14 +8,11 @@ final class ProtocolDetector: TCPConnectionDelegate {
     private let server: HTTPServerContext
     private var buffered: [UInt8] = []
     private let timer: LoopTimer
-    /// Keeps the detector alive until it handed the connection over (the connection only holds it weakly).
-    private var selfReference: ProtocolDetector?
 
     init(connection: TCPConnection, server: HTTPServerContext) {
         self.connection = connection
         self.server = server
         timer = LoopTimer(loop: connection.loop)
-        selfReference = self
         connection.delegate = self
         timer.start(afterMilliseconds: server.configuration.headerTimeoutMilliseconds) { [unowned self] in
             // Nothing meaningful arrived in time (slowloris or a silent client).
@@ -49,7 +46,6 @@ final class ProtocolDetector: TCPConnectionDelegate {
 
     private func finish() {
         timer.close()
-        selfReference = nil
     }
 
     func connectionDidReadEOF(_ connection: TCPConnection) {

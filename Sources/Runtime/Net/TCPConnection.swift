@@ -22,7 +22,9 @@ public protocol TCPConnectionDelegate: AnyObject {
 public final class TCPConnection {
     public let loop: EventLoop
     let handle: UnsafeMutablePointer<uv_tcp_t>
-    public weak var delegate: (any TCPConnectionDelegate)?
+    /// Strong on purpose (weak references make every retain of the delegate slow);
+    /// the cycle is broken when the socket closes.
+    public var delegate: (any TCPConnectionDelegate)?
 
     /// Bytes handed to ``write(_:)`` that the kernel has not taken yet.
     public private(set) var pendingWriteBytes = 0

@@ -1,3 +1,4 @@
+import CLibUV
 import Glibc
 
 /// A wall-clock instant with nanosecond precision, formatted as RFC 3339 in UTC

@@ -2,8 +2,8 @@
 final class HTTP1Exchange: HTTPServerExchange {
     enum BodyMode { case none, length(Int), chunked, closeDelimited }
 
-    /// Weak: the connection may close while a handler still holds the exchange.
-    private weak var connection: HTTP1ServerConnection?
+    /// Cleared by ``detach()`` once the exchange is over (breaks the cycle).
+    private var connection: HTTP1ServerConnection?
     private var expectContinue: Bool
     private var bodyMode = BodyMode.none
 
@@ -11,6 +11,10 @@ final class HTTP1Exchange: HTTPServerExchange {
         self.connection = connection
         self.expectContinue = expectContinue
         super.init(loop: connection.connection.loop, request: request)
+    }
+
+    func detach() {
+        connection = nil
     }
 
     override var bufferedOutboundBytes: Int { connection?.outputBufferedBytes ?? 0 }

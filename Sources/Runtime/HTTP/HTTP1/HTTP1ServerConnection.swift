@@ -66,6 +66,7 @@ final class HTTP1ServerConnection: TCPConnectionDelegate, HTTP1ParserDelegate, S
     func connectionDidClose(_ connection: TCPConnection, error: UVError?) {
         timer.close()
         current?.markAborted()
+        current?.detach()
         current = nil
         server.registry.remove(self)
     }
@@ -146,6 +147,9 @@ final class HTTP1ServerConnection: TCPConnectionDelegate, HTTP1ParserDelegate, S
         let exchange = HTTP1Exchange(connection: self, request: head, expectContinue: expectContinue)
         current = exchange
         unconsumedBodyBytes = 0
+        // A request without a body is complete before the handler sees it, so handlers can
+        // answer at once without waiting for a body callback.
+        if framing == .none { exchange.deliverEnd(trailers: nil) }
         server.responder.handle(exchange)
     }
 
@@ -159,7 +163,7 @@ final class HTTP1ServerConnection: TCPConnectionDelegate, HTTP1ParserDelegate, S
 
     func parserDidFinishMessage(trailers: HTTPHeaders?) {
         if timerMode == .body { setTimer(.none) }
-        current?.deliverEnd(trailers: trailers)
+        if let current, !current.isRequestComplete { current.deliverEnd(trailers: trailers) }
     }
 
     // MARK: Exchange callbacks
@@ -236,6 +240,7 @@ final class HTTP1ServerConnection: TCPConnectionDelegate, HTTP1ParserDelegate, S
     /// The current response is complete: start on the next request or close.
     func responseFinished(_ exchange: HTTP1Exchange) {
         guard exchange === current else { return }
+        exchange.detach()
         if !exchange.isRequestComplete {
             // The handler answered before reading the whole body (e.g. 413): the rest of the
             // body cannot be skipped safely, so this connection ends here.
@@ -268,6 +273,7 @@ final class HTTP1ServerConnection: TCPConnectionDelegate, HTTP1ParserDelegate, S
         closing = true
         let responseStarted = current?.isHeadSent ?? false
         current?.markAborted()
+        current?.detach()
         current = nil
         if !responseStarted {
             let body = Array("\(status) \(HTTPStatusPhrase.phrase(for: status)): \(message)\n".utf8)
@@ -360,8 +366,7 @@ final class HTTP1ServerConnection: TCPConnectionDelegate, HTTP1ParserDelegate, S
         server.registry.remove(self)
         append("HTTP/1.1 101 Switching Protocols\r\nconnection: Upgrade\r\nupgrade: h2c\r\n\r\n")
         flushNow()
-        var upgraded = head
-        upgraded.version = .http2
+        let upgraded = head.with(version: .http2)
         _ = HTTP2ServerConnection(connection: connection, server: server, upgradeFrom: (upgraded, settings), initialBytes: rest)
     }
 

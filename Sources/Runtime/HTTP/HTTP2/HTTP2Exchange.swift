@@ -1,15 +1,40 @@
 import CNghttp2
 
-/// An ``HTTPServerExchange`` carried by an HTTP/2 stream.
+/// An ``HTTPServerExchange`` carried by an HTTP/2 stream. It is also the stream's
+/// transport state (header accumulation, flow-control debt, outgoing DATA queue): one
+/// object per stream, found from nghttp2 callbacks through the stream user-data pointer.
 final class HTTP2Exchange: HTTPServerExchange {
-    private weak var connection: HTTP2ServerConnection?
-    private unowned let stream: HTTP2ServerStream
+    let streamID: Int32
+    /// Cleared by ``detach()`` when the stream closes (breaks the connection ↔ stream cycle).
+    private var connection: HTTP2ServerConnection?
     private var writableCheckScheduled = false
 
-    init(connection: HTTP2ServerConnection, stream: HTTP2ServerStream, request: HTTPRequestHead) {
+    // Request head accumulation (before dispatch).
+    var method = ""
+    var path = ""
+    var authority: String?
+    var pendingHeaders = HTTPHeaders()
+    var trailers = HTTPHeaders()
+    var headerBytes = 0
+    var headerCount = 0
+    var headersTooLarge = false
+    /// True once the head was handed to the responder.
+    var isDispatched = false
+
+    /// Body bytes delivered and not yet acknowledged with WINDOW_UPDATE.
+    var unconsumedBytes = 0
+    var outbound = ChunkQueue()
+    var outboundEnded = false
+    var outboundTrailers: HTTPHeaders?
+    /// nghttp2 was told "no data yet"; it must be resumed when data arrives.
+    var deferred = false
+
+    private static let placeholderHead = HTTPRequestHead(method: "", target: "", version: .http2, headers: HTTPHeaders())
+
+    init(connection: HTTP2ServerConnection, streamID: Int32) {
         self.connection = connection
-        self.stream = stream
-        super.init(loop: connection.connection.loop, request: request)
+        self.streamID = streamID
+        super.init(loop: connection.connection.loop, request: Self.placeholderHead)
     }
 
     /// The stream is gone; later calls become no-ops.
@@ -18,27 +43,39 @@ final class HTTP2Exchange: HTTPServerExchange {
     }
 
     override var bufferedOutboundBytes: Int {
-        stream.outbound.count + (connection?.pendingOutputBytes ?? 0)
+        outbound.count + (connection?.pendingOutputBytes ?? 0)
     }
 
     override func transportSendHead(_ head: HTTPResponseHead, endStream: Bool) {
-        connection?.submitResponse(stream: stream, head: head, endStream: endStream)
+        connection?.submitResponse(exchange: self, head: head, endStream: endStream)
+    }
+
+    override func transportSendResponse(_ head: HTTPResponseHead, body: [UInt8]) {
+        guard let connection else { return }
+        if body.isEmpty {
+            connection.submitResponse(exchange: self, head: head, endStream: true)
+        } else {
+            // Queue the body first so nghttp2 frames HEADERS and DATA in one pass.
+            outbound.append(body)
+            outboundEnded = true
+            connection.submitResponse(exchange: self, head: head, endStream: false)
+        }
     }
 
     override func transportSendBody(_ bytes: [UInt8], endStream: Bool) {
-        connection?.enqueueBody(stream: stream, bytes, end: endStream)
+        connection?.enqueueBody(exchange: self, bytes, end: endStream)
     }
 
     override func transportSendTrailers(_ trailers: HTTPHeaders) {
-        connection?.enqueueBody(stream: stream, [], end: true, trailers: trailers)
+        connection?.enqueueBody(exchange: self, [], end: true, trailers: trailers)
     }
 
     override func transportReset() {
-        connection?.resetStream(stream.streamID, code: NGHTTP2_CANCEL.rawValue)
+        connection?.resetStream(streamID, code: NGHTTP2_CANCEL.rawValue)
     }
 
     override func transportConsume(_ count: Int) {
-        connection?.consume(stream: stream, count)
+        connection?.consume(exchange: self, count)
     }
 
     /// Called when nghttp2 took body bytes; tells a waiting producer it may write again.

@@ -15,16 +15,14 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
     let connection: TCPConnection
     let server: HTTPServerContext
     private(set) var session: OpaquePointer!
-    private var streams: [Int32: HTTP2ServerStream] = [:]
-    private var output: [UInt8] = []
+    /// Open streams (ownership; callbacks find them through the stream user-data pointer).
+    private var streams: [Int32: HTTP2Exchange] = [:]
+    private var output = HTTP2SessionOutput()
     private var flushScheduled = false
     private var closed = false
     private var goingAway = false
     private var receivedPreface = false
     private let timer: LoopTimer
-
-    /// Socket bytes queued in the kernel's absence above which nghttp2 is not asked for more frames.
-    static let maximumPendingWriteBytes = 1 << 20
 
     init(connection: TCPConnection, server: HTTPServerContext,
          upgradeFrom upgrade: (head: HTTPRequestHead, settings: [UInt8])? = nil, initialBytes: [UInt8]) {
@@ -105,7 +103,7 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
 
     /// Stream 1 carries the HTTP/1.1 request that asked for the upgrade (RFC 7540 §3.2).
     private func acceptUpgrade(head: HTTPRequestHead, settings: [UInt8]) {
-        let stream = HTTP2ServerStream(streamID: 1)
+        let stream = HTTP2Exchange(connection: self, streamID: 1)
         let rc = settings.withUnsafeBufferPointer { buffer in
             nghttp2_session_upgrade2(session, buffer.baseAddress, buffer.count, head.method == "HEAD" ? 1 : 0,
                                      Unmanaged.passUnretained(stream).toOpaque())
@@ -118,8 +116,7 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
         receivedPreface = true
         streams[1] = stream
         armTimer()
-        dispatch(stream: stream, head: head)
-        stream.exchange?.deliverEnd(trailers: nil)
+        dispatch(stream, head: head, requestComplete: true)
     }
 
     // MARK: TCPConnectionDelegate
@@ -148,7 +145,7 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
 
     func connectionDidDrainWrites(_ connection: TCPConnection) {
         flushNow()
-        for stream in streams.values { stream.exchange?.notifyWritableIfNeeded() }
+        for stream in streams.values { stream.notifyWritableIfNeeded() }
     }
 
     func connectionDidClose(_ connection: TCPConnection, error: UVError?) {
@@ -156,7 +153,10 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
         timer.close()
         let open = streams.values
         streams.removeAll()
-        for stream in open { stream.exchange?.markAborted() }
+        for stream in open {
+            stream.markAborted()
+            stream.detach()
+        }
         server.registry.remove(self)
     }
 
@@ -172,15 +172,23 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
         guard frame.pointee.hd.type == UInt8(NGHTTP2_HEADERS.rawValue),
               frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST else { return 0 }
         let streamID = frame.pointee.hd.stream_id
-        let stream = HTTP2ServerStream(streamID: streamID)
+        let stream = HTTP2Exchange(connection: self, streamID: streamID)
+        stream.pendingHeaders.reserveCapacity(8)
         streams[streamID] = stream
         nghttp2_session_set_stream_user_data(session, streamID, Unmanaged.passUnretained(stream).toOpaque())
         armTimer()
         return 0
     }
 
+    /// The exchange registered for a stream, via nghttp2's user-data pointer (no hashing).
+    @inline(__always)
+    private func exchange(_ streamID: Int32) -> HTTP2Exchange? {
+        guard let pointer = nghttp2_session_get_stream_user_data(session, streamID) else { return nil }
+        return Unmanaged<HTTP2Exchange>.fromOpaque(pointer).takeUnretainedValue()
+    }
+
     private func header(_ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> Int32 {
-        guard let stream = streams[frame.pointee.hd.stream_id] else { return 0 }
+        guard let stream = exchange(frame.pointee.hd.stream_id) else { return 0 }
         let configuration = server.configuration
         stream.headerBytes += name.count + value.count + 32
         stream.headerCount += 1
@@ -189,21 +197,19 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
             return 0
         }
         if stream.headersTooLarge { return 0 }
-        let nameString = String(decoding: name, as: UTF8.self)
         let valueString = String(decoding: value, as: UTF8.self)
-        if stream.exchange != nil {
+        if stream.isDispatched {
             // A second header block: trailers.
-            stream.trailers.addLowercased(name: nameString, value: valueString)
-        } else if name.first == 58 { // ':'
-            switch nameString {
-            case ":method": stream.method = valueString
-            case ":path": stream.path = valueString
-            case ":authority": stream.authority = valueString
-            case ":scheme": stream.scheme = valueString
-            default: break
+            stream.trailers.addLowercased(name: String(decoding: name, as: UTF8.self), value: valueString)
+        } else if name.first == 58 { // ':' — nghttp2 already validated the pseudo-header set.
+            switch name.count {
+            case 7 where name[1] == 109: stream.method = valueString       // :method
+            case 5 where name[1] == 112: stream.path = valueString         // :path
+            case 10 where name[1] == 97: stream.authority = valueString    // :authority
+            default: break // :scheme is implied (h2c)
             }
         } else {
-            stream.headers.addLowercased(name: nameString, value: valueString)
+            stream.pendingHeaders.addLowercased(name: String(decoding: name, as: UTF8.self), value: valueString)
         }
         return 0
     }
@@ -217,8 +223,8 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
         let endStream = header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
         switch UInt32(header.type) {
         case NGHTTP2_HEADERS.rawValue:
-            guard let stream = streams[header.stream_id] else { return 0 }
-            if stream.exchange == nil {
+            guard let stream = exchange(header.stream_id) else { return 0 }
+            if !stream.isDispatched {
                 if stream.headersTooLarge {
                     submitHeadersOnly(stream: stream, status: 431)
                     return 0
@@ -228,17 +234,16 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
                     return 0
                 }
                 let head = HTTPRequestHead(
-                    method: stream.method, target: stream.path, version: .http2, headers: stream.headers,
+                    method: stream.method, target: stream.path, version: .http2, headers: stream.pendingHeaders,
                     authority: stream.authority, remoteAddress: connection.remoteAddress)
-                stream.headers = HTTPHeaders()
-                dispatch(stream: stream, head: head)
-                if endStream { stream.exchange?.deliverEnd(trailers: nil) }
+                stream.pendingHeaders = HTTPHeaders()
+                dispatch(stream, head: head, requestComplete: endStream)
             } else if endStream {
-                stream.exchange?.deliverEnd(trailers: stream.headersTooLarge ? HTTPHeaders() : stream.trailers)
+                stream.deliverEnd(trailers: stream.headersTooLarge ? HTTPHeaders() : stream.trailers)
             }
         case NGHTTP2_DATA.rawValue:
-            if endStream, let stream = streams[header.stream_id] {
-                stream.exchange?.deliverEnd(trailers: nil)
+            if endStream, let stream = exchange(header.stream_id), stream.isDispatched {
+                stream.deliverEnd(trailers: nil)
             }
         default:
             break
@@ -247,13 +252,13 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
     }
 
     private func dataReceived(streamID: Int32, _ data: UnsafeRawBufferPointer) -> Int32 {
-        guard let stream = streams[streamID], let exchange = stream.exchange, !exchange.isAborted else {
+        guard let stream = exchange(streamID), stream.isDispatched, !stream.isAborted else {
             // Nobody will consume these bytes: give the window back at once.
             nghttp2_session_consume(session, streamID, data.count)
             return 0
         }
         stream.unconsumedBytes += data.count
-        exchange.deliverBody(Array(data))
+        stream.deliverBody(Array(data))
         return 0
     }
 
@@ -263,11 +268,10 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
             nghttp2_session_consume_connection(session, stream.unconsumedBytes)
             stream.unconsumedBytes = 0
         }
-        if let exchange = stream.exchange, !(exchange.isFinished && exchange.isRequestComplete) || errorCode != 0 {
-            if !exchange.isFinished || !exchange.isRequestComplete { exchange.markAborted() }
+        if stream.isDispatched, !stream.isFinished || !stream.isRequestComplete {
+            stream.markAborted()
         }
-        stream.exchange?.detach()
-        stream.exchange = nil
+        stream.detach()
         armTimer()
         return 0
     }
@@ -277,11 +281,9 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
         let type = UInt32(header.type)
         guard type == NGHTTP2_HEADERS.rawValue || type == NGHTTP2_DATA.rawValue,
               header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0,
-              let stream = streams[header.stream_id] else { return 0 }
+              let stream = exchange(header.stream_id) else { return 0 }
         // The response is complete but the client is still sending: tell it to stop (RFC 9113 §8.1).
-        if let exchange = stream.exchange, !exchange.isRequestComplete {
-            nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), header.stream_id, NGHTTP2_NO_ERROR.rawValue)
-        } else if stream.exchange == nil {
+        if !stream.isRequestComplete {
             nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), header.stream_id, NGHTTP2_NO_ERROR.rawValue)
         }
         return 0
@@ -289,26 +291,23 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
 
     // MARK: Requests
 
-    private func dispatch(stream: HTTP2ServerStream, head: HTTPRequestHead) {
-        let exchange = HTTP2Exchange(connection: self, stream: stream, request: head)
-        stream.exchange = exchange
+    private func dispatch(_ exchange: HTTP2Exchange, head: HTTPRequestHead, requestComplete: Bool) {
+        exchange.request = head
+        exchange.isDispatched = true
+        if requestComplete { exchange.deliverEnd(trailers: nil) }
         server.responder.handle(exchange)
     }
 
-    private func submitHeadersOnly(stream: HTTP2ServerStream, status: Int) {
-        let rc = HTTP2HeaderBlock.withNameValues(pseudo: [(":status", String(status))], headers: HTTPHeaders()) { nva, count in
+    private func submitHeadersOnly(stream: HTTP2Exchange, status: Int) {
+        let rc = HTTP2HeaderBlock.withNameValues(status: status, headers: HTTPHeaders()) { nva, count in
             nghttp2_submit_response(session, stream.streamID, nva, count, nil)
         }
         if rc != 0 { resetStream(stream.streamID, code: NGHTTP2_INTERNAL_ERROR.rawValue) }
         scheduleFlush()
     }
 
-    func submitResponse(stream: HTTP2ServerStream, head: HTTPResponseHead, endStream: Bool) {
-        var headers = HTTPHeaders()
-        for field in head.headers where !HTTP2HeaderBlock.isConnectionSpecific(field.name) {
-            headers.addLowercased(name: field.name, value: field.value)
-        }
-        let rc: Int32 = HTTP2HeaderBlock.withNameValues(pseudo: [(":status", String(head.status))], headers: headers) { nva, count in
+    func submitResponse(exchange stream: HTTP2Exchange, head: HTTPResponseHead, endStream: Bool) {
+        let rc: Int32 = HTTP2HeaderBlock.withNameValues(status: head.status, headers: head.headers) { nva, count in
             if endStream {
                 return nghttp2_submit_response(session, stream.streamID, nva, count, nil)
             }
@@ -324,12 +323,12 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
 
     /// nghttp2 pulls response body bytes through this callback.
     private static let readResponseData: nghttp2_data_source_read_callback = { session, streamID, buffer, length, flags, source, user in
-        let stream = Unmanaged<HTTP2ServerStream>.fromOpaque(octo_data_source_ptr(source!)!).takeUnretainedValue()
+        let stream = Unmanaged<HTTP2Exchange>.fromOpaque(octo_data_source_ptr(source!)!).takeUnretainedValue()
         let connection = HTTP2ServerConnection.from(user)
         return connection.readResponseData(stream: stream, into: buffer!, length: length, flags: flags!)
     }
 
-    private func readResponseData(stream: HTTP2ServerStream, into buffer: UnsafeMutablePointer<UInt8>, length: Int,
+    private func readResponseData(stream: HTTP2Exchange, into buffer: UnsafeMutablePointer<UInt8>, length: Int,
                                   flags: UnsafeMutablePointer<UInt32>) -> Int {
         let copied = stream.outbound.read(into: buffer, capacity: length)
         if stream.outbound.isEmpty {
@@ -338,7 +337,7 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
                 if let trailers = stream.outboundTrailers {
                     flags.pointee |= NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue
                     stream.outboundTrailers = nil
-                    let rc = HTTP2HeaderBlock.withNameValues(pseudo: [], headers: trailers) { nva, count in
+                    let rc = HTTP2HeaderBlock.withNameValues(headers: trailers) { nva, count in
                         nghttp2_submit_trailer(session, stream.streamID, nva, count)
                     }
                     if rc != 0 { resetStream(stream.streamID, code: NGHTTP2_INTERNAL_ERROR.rawValue) }
@@ -348,11 +347,11 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
                 return Int(NGHTTP2_ERR_DEFERRED.rawValue)
             }
         }
-        if copied > 0 { stream.exchange?.scheduleWritableCheck() }
+        if copied > 0 { stream.scheduleWritableCheck() }
         return copied
     }
 
-    func enqueueBody(stream: HTTP2ServerStream, _ bytes: [UInt8], end: Bool, trailers: HTTPHeaders? = nil) {
+    func enqueueBody(exchange stream: HTTP2Exchange, _ bytes: [UInt8], end: Bool, trailers: HTTPHeaders? = nil) {
         stream.outbound.append(bytes)
         if end {
             stream.outboundEnded = true
@@ -371,7 +370,7 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
         scheduleFlush()
     }
 
-    func consume(stream: HTTP2ServerStream, _ count: Int) {
+    func consume(exchange stream: HTTP2Exchange, _ count: Int) {
         guard !closed, stream.unconsumedBytes > 0 else { return }
         let n = min(count, stream.unconsumedBytes)
         stream.unconsumedBytes -= n
@@ -379,7 +378,7 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
         scheduleFlush()
     }
 
-    var pendingOutputBytes: Int { output.count + connection.pendingWriteBytes }
+    var pendingOutputBytes: Int { output.bufferedBytes + connection.pendingWriteBytes }
 
     // MARK: Output
 
@@ -391,26 +390,7 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
 
     func flushNow() {
         flushScheduled = false
-        guard !connection.isClosed else { return }
-        while connection.pendingWriteBytes < Self.maximumPendingWriteBytes {
-            var data: UnsafePointer<UInt8>?
-            let n = nghttp2_session_mem_send(session, &data)
-            if n < 0 {
-                server.log("http2_send_failed", ["error": String(cString: nghttp2_strerror(Int32(n)))])
-                connection.close()
-                return
-            }
-            if n == 0 { break }
-            output.append(contentsOf: UnsafeBufferPointer(start: data, count: n))
-            if output.count >= 64 * 1024 {
-                connection.write(output)
-                output.removeAll(keepingCapacity: true)
-            }
-        }
-        if !output.isEmpty {
-            connection.write(output)
-            output.removeAll(keepingCapacity: output.capacity <= 256 * 1024)
-        }
+        guard output.drain(session: session, to: connection, logger: server.logger) else { return }
         if !closed, nghttp2_session_want_read(session) == 0, nghttp2_session_want_write(session) == 0 {
             closed = true
             connection.closeAfterPendingWrites()
@@ -448,26 +428,3 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
     }
 }
 
-/// Transport state of one HTTP/2 request stream.
-final class HTTP2ServerStream {
-    let streamID: Int32
-    var method = ""
-    var path = ""
-    var authority: String?
-    var scheme: String?
-    var headers = HTTPHeaders()
-    var trailers = HTTPHeaders()
-    var headerBytes = 0
-    var headerCount = 0
-    var headersTooLarge = false
-    var exchange: HTTP2Exchange?
-    /// Body bytes delivered to the exchange and not yet acknowledged with WINDOW_UPDATE.
-    var unconsumedBytes = 0
-    var outbound = ChunkQueue()
-    var outboundEnded = false
-    var outboundTrailers: HTTPHeaders?
-    /// nghttp2 was told "no data yet"; it must be resumed when data arrives.
-    var deferred = false
-
-    init(streamID: Int32) { self.streamID = streamID }
-}

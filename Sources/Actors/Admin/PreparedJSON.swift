@@ -1,0 +1,17 @@
+import Protocols
+import Runtime
+
+/// A JSON reply rendered once: body bytes plus matching headers, reusable across requests.
+struct PreparedJSON: Sendable {
+    let key: Int
+    let headers: HTTPHeaders
+    let body: [UInt8]
+
+    init(key: Int, _ value: JSONValue) {
+        self.key = key
+        var body = JSONWriter().bytes(value)
+        body.append(10)
+        self.body = body
+        headers = ["content-type": "application/json", "content-length": String(body.count)]
+    }
+}

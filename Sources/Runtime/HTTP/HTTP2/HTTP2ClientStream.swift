@@ -1,0 +1,116 @@
+import CNghttp2
+
+/// One request on an ``HTTP2ClientConnection``. Loop-confined.
+///
+/// Set the callbacks right after ``HTTP2ClientConnection/startStream(method:path:authority:scheme:headers:endStream:)``;
+/// then stream the body with ``send(_:endStream:)`` and finish with `endStream` or
+/// ``finish(trailers:)``. Exactly one of ``onEnd`` or ``onFailure`` is called.
+public final class HTTP2ClientStream {
+    /// The response status and headers (1xx responses are skipped).
+    public var onResponseHead: ((HTTPResponseHead) -> Void)?
+    /// A chunk of the response body.
+    public var onData: (([UInt8]) -> Void)?
+    /// The response ended; trailers if the server sent any.
+    public var onEnd: ((HTTPHeaders?) -> Void)?
+    /// The stream failed: RST_STREAM, connection loss. The code is an HTTP/2 error code.
+    public var onFailure: ((UInt32, String) -> Void)?
+    /// The request body buffer fell below ``writableThreshold`` again.
+    public var onWritable: (() -> Void)?
+    /// With manual flow control, response bytes are acknowledged only by ``consume(_:)``.
+    public var manualFlowControl = false
+
+    public static let writableThreshold = 256 * 1024
+
+    /// Cleared when the stream ends (breaks the connection ↔ stream cycle).
+    private var connection: HTTP2ClientConnection?
+    public internal(set) var streamID: Int32 = 0
+    public private(set) var isFinished = false
+    var requestEnded = false
+    var receivedHead = false
+    var pendingStatus = 0
+    var pendingHeaders = HTTPHeaders()
+    var headerBytes = 0
+    var unconsumedBytes = 0
+    var outbound = ChunkQueue()
+    var outboundEnded = false
+    var outboundTrailers: HTTPHeaders?
+    var deferred = false
+
+    init(connection: HTTP2ClientConnection) {
+        self.connection = connection
+    }
+
+    /// Sends request body bytes.
+    public func send(_ bytes: [UInt8], endStream: Bool = false) {
+        guard let connection, !requestEnded, !isFinished else { return }
+        connection.loop.assertInEventLoop()
+        if endStream { requestEnded = true }
+        connection.enqueue(stream: self, bytes, end: endStream, trailers: nil)
+    }
+
+    /// Ends the request body, with trailers if given.
+    public func finish(trailers: HTTPHeaders? = nil) {
+        guard let connection, !requestEnded, !isFinished else { return }
+        requestEnded = true
+        connection.enqueue(stream: self, [], end: true, trailers: trailers.flatMap { $0.isEmpty ? nil : $0 })
+    }
+
+    /// Acknowledges response bytes (manual flow control).
+    public func consume(_ count: Int) {
+        connection?.consume(stream: self, count)
+    }
+
+    /// Abandons the stream with RST_STREAM(CANCEL). No further callbacks.
+    public func cancel() {
+        guard !isFinished else { return }
+        connection?.reset(stream: self, code: NGHTTP2_CANCEL.rawValue)
+        isFinished = true
+        clearCallbacks()
+    }
+
+    /// Bytes of request body not yet framed plus the connection's unsent output.
+    public var bufferedOutboundBytes: Int { outbound.count + (connection?.pendingOutputBytes ?? 0) }
+    public var isWritable: Bool { bufferedOutboundBytes < Self.writableThreshold }
+
+    func deliver(_ bytes: [UInt8]) {
+        onData?(bytes)
+        if !manualFlowControl { consume(bytes.count) }
+    }
+
+    func responseEnded(trailers: HTTPHeaders?) {
+        guard !isFinished else { return }
+        isFinished = true
+        let onEnd = self.onEnd
+        clearCallbacks()
+        onEnd?(trailers)
+    }
+
+    func fail(errorCode: UInt32, reason: String) {
+        guard !isFinished else { return }
+        isFinished = true
+        let onFailure = self.onFailure
+        clearCallbacks()
+        onFailure?(errorCode, reason)
+    }
+
+    func bytesAccepted(_ count: Int) {
+        guard onWritable != nil, isWritable, let loop = connection?.loop else { return }
+        loop.executeSoon { [self] in notifyWritable() }
+    }
+
+    func notifyWritable() {
+        if isWritable, let onWritable { onWritable() }
+    }
+
+    func detach() {
+        connection = nil
+    }
+
+    private func clearCallbacks() {
+        onResponseHead = nil
+        onData = nil
+        onEnd = nil
+        onFailure = nil
+        onWritable = nil
+    }
+}
