@@ -29,6 +29,9 @@ public class HTTPServerExchange {
     public private(set) var isHeadSent = false
     public private(set) var isFinished = false
     public private(set) var isRequestComplete = false
+    /// The handler answers without reading the rest of the body (e.g. 413): an HTTP/1.1
+    /// connection must close after this response since the body cannot be skipped safely.
+    public var abandonsRequestBody = false
 
     private var onData: (([UInt8]) -> Void)?
     private var onEnd: ((HTTPHeaders?) -> Void)?
@@ -73,6 +76,7 @@ public class HTTPServerExchange {
     /// ``HTTPBodyError/tooLarge(limit:)`` at once and the rest of the body is discarded.
     public func collectBody(limit: Int, _ completion: @escaping (Result<[UInt8], HTTPBodyError>) -> Void) {
         if let declared = request.headers["content-length"].flatMap(Int.init), declared > limit {
+            abandonsRequestBody = true
             discardBody()
             completion(.failure(.tooLarge(limit: limit)))
             return
@@ -83,6 +87,7 @@ public class HTTPServerExchange {
             guard !failed else { return }
             if body.count + chunk.count > limit {
                 failed = true
+                self.abandonsRequestBody = true
                 body = []
                 completion(.failure(.tooLarge(limit: limit)))
                 return

@@ -1,3 +1,4 @@
+import CLibUV
 import Glibc
 
 /// Finds a program on `PATH`, like a shell does.
@@ -10,4 +11,9 @@ public enum ExecutableLookup {
         }
         return nil
     }
+}
+
+/// A free TCP port on 127.0.0.1 at the time of the call (for instances and tests).
+public func octoPickFreePort(host: String = "127.0.0.1") -> Int32 {
+    octo_pick_free_port(host)
 }

@@ -426,12 +426,13 @@ public struct HTTP1RequestParser: Sendable {
 }
 
 extension StringProtocol {
-    /// The string without leading and trailing spaces and tabs.
+    /// The string without leading and trailing spaces, tabs, CR and LF.
     public func trimmingASCIIWhitespace() -> String {
+        func isSpace(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\r\n" }
         var start = startIndex
         var end = endIndex
-        while start < end, self[start] == " " || self[start] == "\t" { start = index(after: start) }
-        while end > start, self[index(before: end)] == " " || self[index(before: end)] == "\t" { end = index(before: end) }
+        while start < end, isSpace(self[start]) { start = index(after: start) }
+        while end > start, isSpace(self[index(before: end)]) { end = index(before: end) }
         return String(self[start..<end])
     }
 }

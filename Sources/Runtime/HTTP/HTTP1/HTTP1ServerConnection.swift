@@ -183,6 +183,7 @@ final class HTTP1ServerConnection: TCPConnectionDelegate, HTTP1ParserDelegate, S
     func writeHead(_ head: HTTPResponseHead, for exchange: HTTP1Exchange, endStream: Bool) -> HTTP1Exchange.BodyMode {
         var mode: HTTP1Exchange.BodyMode
         let status = head.status
+        if exchange.abandonsRequestBody && !exchange.isRequestComplete { keepAlive = false }
         let bodyForbidden = exchange.request.method == "HEAD" || status == 204 || status == 304 || status < 200
         if bodyForbidden {
             mode = .none

@@ -7,22 +7,29 @@ import Glibc
 enum HTTP2HeaderBlock {
     /// A response block: `:status` then `headers`.
     static func withNameValues<R>(status: Int, headers: HTTPHeaders, _ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
-        withNameValues(pseudo: [(":status", statusText(status))], headers: headers, body)
+        withNameValues(pseudo: (":status", statusText(status)), extraPseudo: [], headers: headers, body)
     }
 
     /// A block of regular fields only (trailers).
     static func withNameValues<R>(headers: HTTPHeaders, _ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
-        withNameValues(pseudo: [], headers: headers, body)
+        withNameValues(pseudo: nil, extraPseudo: [], headers: headers, body)
     }
 
-    static func withNameValues<R>(
-        pseudo: [(String, String)], headers: HTTPHeaders,
+    /// A request block: the four request pseudo-headers then `headers`.
+    static func withNameValues<R>(pseudo: [(String, String)], headers: HTTPHeaders, _ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
+        withNameValues(pseudo: nil, extraPseudo: pseudo, headers: headers, body)
+    }
+
+    /// `pseudo` is a single leading field (no array allocation on the response path).
+    private static func withNameValues<R>(
+        pseudo: (String, String)?, extraPseudo: [(String, String)], headers: HTTPHeaders,
         _ body: (UnsafePointer<nghttp2_nv>, Int) -> R
     ) -> R {
         var total = 0
-        for (name, value) in pseudo { total += name.utf8.count + value.utf8.count }
+        if let pseudo { total += pseudo.0.utf8.count + pseudo.1.utf8.count }
+        for (name, value) in extraPseudo { total += name.utf8.count + value.utf8.count }
         for field in headers { total += field.name.utf8.count + field.value.utf8.count }
-        let count = pseudo.count + headers.count
+        let count = (pseudo == nil ? 0 : 1) + extraPseudo.count + headers.count
         return withUnsafeTemporaryAllocation(byteCount: max(total, 1), alignment: 1) { bytes in
             withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: max(count, 1)) { nvs in
                 let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
@@ -43,7 +50,8 @@ enum HTTP2HeaderBlock {
                     nvs[index] = octo_nv(base + nameStart, valueStart - nameStart, base + valueStart, offset - valueStart)
                     index += 1
                 }
-                for (name, value) in pseudo { put(name, value) }
+                if let pseudo { put(pseudo.0, pseudo.1) }
+                for (name, value) in extraPseudo { put(name, value) }
                 for field in headers where !isConnectionSpecific(field.name) { put(field.name, field.value) }
                 return body(UnsafePointer(nvs.baseAddress!), index)
             }
@@ -62,9 +70,11 @@ enum HTTP2HeaderBlock {
         }
     }
 
-    private static let commonStatus: [Int: String] = [200: "200", 204: "204", 400: "400", 404: "404", 500: "500"]
-
     static func statusText(_ status: Int) -> String {
-        commonStatus[status] ?? String(status)
+        switch status {
+        case 200: "200"
+        case 404: "404"
+        default: String(status)
+        }
     }
 }

@@ -1,0 +1,153 @@
+import Synchronization
+import Testing
+@testable import Runtime
+
+/// Sends raw bytes on one TCP connection and collects everything until the server closes
+/// it (or `untilBytesContain` appears).
+func rawExchange(port: Int, loop: EventLoop, send: [UInt8], untilBytesContain marker: String? = nil,
+                 timeoutMilliseconds: UInt64 = 5000) async -> String {
+    final class Collector: TCPConnectionDelegate {
+        var bytes: [UInt8] = []
+        var done: ((String) -> Void)?
+        let marker: [UInt8]?
+        init(marker: String?) { self.marker = marker.map { Array($0.utf8) } }
+        func finish(_ connection: TCPConnection) {
+            guard let done else { return }
+            self.done = nil
+            connection.close()
+            done(String(decoding: bytes, as: UTF8.self))
+        }
+        func connection(_ connection: TCPConnection, didRead bytes: UnsafeRawBufferPointer) {
+            self.bytes += bytes
+            if let marker, self.bytes.count >= marker.count,
+               (0...(self.bytes.count - marker.count)).contains(where: { self.bytes[$0..<$0 + marker.count].elementsEqual(marker) }) {
+                finish(connection)
+            }
+        }
+        func connectionDidReadEOF(_ connection: TCPConnection) { finish(connection) }
+        func connectionDidDrainWrites(_ connection: TCPConnection) {}
+        func connectionDidClose(_ connection: TCPConnection, error: UVError?) {
+            if let done { self.done = nil; done(String(decoding: bytes, as: UTF8.self)) }
+        }
+    }
+    return await withCheckedContinuation { continuation in
+        loop.execute {
+            TCPConnection.connect(loop: loop, host: "127.0.0.1", port: port) { result in
+                guard case .success(let connection) = result else {
+                    continuation.resume(returning: "<connect failed>")
+                    return
+                }
+                let collector = Collector(marker: marker)
+                collector.done = { continuation.resume(returning: $0) }
+                connection.delegate = collector
+                connection.startReading()
+                connection.write(send)
+                let timer = LoopTimer(loop: loop)
+                timer.start(afterMilliseconds: timeoutMilliseconds) {
+                    timer.close()
+                    collector.finish(connection)
+                }
+            }
+        }
+    }
+}
+
+@Suite struct HTTP1ServerTests {
+    @Test func keepAliveServesSeveralRequestsOnOneConnection() async throws {
+        let (server, group) = try await startTestServer()
+        defer { group.shutdown() }
+        let request = "GET /hello HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+        let reply = await rawExchange(port: server.boundAddress.port, loop: group.loops[0], send: Array(request.utf8))
+        #expect(reply.components("HTTP/1.1 200 OK") == 2)
+        #expect(reply.components("hello") == 2)
+        #expect(reply.contains("connection: close"))
+        await server.shutdown(gracePeriodMilliseconds: 1000)
+    }
+
+    @Test func chunkedRequestGetsChunkedResponseWithTrailers() async throws {
+        let (server, group) = try await startTestServer()
+        defer { group.shutdown() }
+        let request = "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            + "5\r\nhello\r\n6\r\n world\r\n0\r\nX-Checksum: abc\r\n\r\n"
+        let reply = await rawExchange(port: server.boundAddress.port, loop: group.loops[0], send: Array(request.utf8))
+        #expect(reply.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(reply.contains("transfer-encoding: chunked"))
+        #expect(reply.contains("x-body-length: 11\r\n"))
+        #expect(reply.contains("x-checksum-echo: abc\r\n"))
+        #expect(reply.hasSuffix("\r\n\r\n"))
+        await server.shutdown(gracePeriodMilliseconds: 1000)
+    }
+
+    @Test func expectContinueGetsInterimResponse() async throws {
+        let (server, group) = try await startTestServer()
+        defer { group.shutdown() }
+        let head = "POST /limited HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"
+        let reply = await rawExchange(port: server.boundAddress.port, loop: group.loops[0], send: Array(head.utf8),
+                                      untilBytesContain: "100 Continue\r\n\r\n")
+        #expect(reply.hasPrefix("HTTP/1.1 100 Continue\r\n\r\n"))
+        await server.shutdown(gracePeriodMilliseconds: 1000)
+    }
+
+    @Test func oversizedBodyGets413AndTheConnectionCloses() async throws {
+        let (server, group) = try await startTestServer()
+        defer { group.shutdown() }
+        let head = "POST /limited HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n"
+        let reply = await rawExchange(port: server.boundAddress.port, loop: group.loops[0],
+                                      send: Array(head.utf8) + Array(repeating: 120, count: 100_000))
+        #expect(reply.hasPrefix("HTTP/1.1 413"))
+        #expect(reply.contains("connection: close"))
+        await server.shutdown(gracePeriodMilliseconds: 1000)
+    }
+
+    @Test func malformedRequestGets400() async throws {
+        let (server, group) = try await startTestServer()
+        defer { group.shutdown() }
+        let reply = await rawExchange(port: server.boundAddress.port, loop: group.loops[0], send: Array("GET / HTTP/1.1\r\nBad Header\r\n\r\n".utf8))
+        #expect(reply.hasPrefix("HTTP/1.1 400 Bad Request"))
+        await server.shutdown(gracePeriodMilliseconds: 1000)
+    }
+
+    @Test func slowHeadersTimeOutWith408() async throws {
+        var configuration = HTTPServerConfiguration()
+        configuration.headerTimeoutMilliseconds = 300
+        let (server, group) = try await startTestServer(configuration: configuration)
+        defer { group.shutdown() }
+        let reply = await rawExchange(port: server.boundAddress.port, loop: group.loops[0], send: Array("GET / HTTP/1.1\r\nHost:".utf8))
+        #expect(reply.hasPrefix("HTTP/1.1 408"))
+        await server.shutdown(gracePeriodMilliseconds: 1000)
+    }
+
+    @Test func upgradesToH2C() async throws {
+        let (server, group) = try await startTestServer()
+        defer { group.shutdown() }
+        // SETTINGS payload: empty (base64url of nothing is "").
+        let request = "GET /hello HTTP/1.1\r\nHost: t\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: \r\n\r\n"
+        let reply = await rawExchange(port: server.boundAddress.port, loop: group.loops[0], send: Array(request.utf8),
+                                      untilBytesContain: "upgrade: h2c\r\n\r\n")
+        #expect(reply.hasPrefix("HTTP/1.1 101 Switching Protocols\r\n"))
+        await server.shutdown(gracePeriodMilliseconds: 1000)
+    }
+
+    @Test func gracefulShutdownClosesIdleConnections() async throws {
+        let (server, group) = try await startTestServer()
+        defer { group.shutdown() }
+        let reply = await rawExchange(port: server.boundAddress.port, loop: group.loops[0],
+                                      send: Array("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n".utf8), untilBytesContain: "hello")
+        #expect(reply.contains("200 OK"))
+        await server.shutdown(gracePeriodMilliseconds: 2000)
+        #expect(await server.connectionCount() == 0)
+    }
+}
+
+extension String {
+    /// Number of non-overlapping occurrences of `needle`.
+    func components(_ needle: String) -> Int {
+        var count = 0
+        var rest = self[...]
+        while let range = rest.firstRange(of: needle) {
+            count += 1
+            rest = rest[range.upperBound...]
+        }
+        return count
+    }
+}
