@@ -41,6 +41,7 @@ let package = Package(
             name: "Protocols",
             dependencies: ["Runtime", "CCrypto"],
             path: "Sources/Protocols",
+            exclude: ["JSONSchema"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -66,7 +67,8 @@ let package = Package(
         ),
 
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], path: "Tests/RuntimeTests", swiftSettings: swiftSettings),
-        .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "Runtime"], path: "Tests/ProtocolsTests", swiftSettings: swiftSettings),
+        .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "Runtime"], path: "Tests/ProtocolsTests",
+                    exclude: ["Fixtures", "JSONSchema"], swiftSettings: swiftSettings),
         .testTarget(name: "ActorsTests", dependencies: ["Actors", "Protocols", "Runtime"], path: "Tests/ActorsTests", swiftSettings: swiftSettings),
     ]
 )

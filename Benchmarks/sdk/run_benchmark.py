@@ -11,6 +11,7 @@ h2load sending a pre-built length-prefixed gRPC request:
 Run from the repository root:
 
     .venv/bin/python Benchmarks/sdk/run_benchmark.py [-n 100000] [-c 10] [-m 10] [--invoke-runs 10]
+    .venv/bin/python Benchmarks/sdk/run_benchmark.py --invoke-only [--invoke-runs 30]
 
 Needs node, npm (offline is fine), protoc and h2load (Debian: nghttp2-client).
 """
@@ -169,10 +170,11 @@ def main() -> int:
     parser.add_argument("-c", type=int, default=10, help="h2load clients (connections)")
     parser.add_argument("-m", type=int, default=10, help="h2load max concurrent streams per connection")
     parser.add_argument("--invoke-runs", type=int, default=10)
+    parser.add_argument("--invoke-only", action="store_true", help="only time --runtime invoke (no h2load runs)")
     parser.add_argument("--json-out", type=Path, help="also write the results here")
     args = parser.parse_args()
 
-    for tool in ("node", "npm", "protoc", "h2load"):
+    for tool in ("node", "npm", "protoc") + (() if args.invoke_only else ("h2load",)):
         if shutil.which(tool) is None:
             print(f"{tool} is required on PATH", file=sys.stderr)
             return 1
@@ -192,6 +194,14 @@ def main() -> int:
 
         results = []
         port = free_port()
+        if args.invoke_only:
+            invoke = time_invoke(entry, package, descriptor, workdir, request, types[1], args.invoke_runs)
+            print(f"--runtime invoke wall time (spawn to exit, {invoke['runs']} runs): "
+                  f"mean {invoke['mean_ms']:.1f} ms, min {invoke['min_ms']:.1f} ms, max {invoke['max_ms']:.1f} ms")
+            print(f"  {invoke['command']}")
+            if args.json_out:
+                args.json_out.write_text(json.dumps({"invoke": invoke}, indent=2) + "\n")
+            return 0
         node_env = {**os.environ, "OCTOBUS_PACKAGE_DIR": str(package), "OCTOBUS_DESCRIPTOR_PATH": str(descriptor),
                     "OCTOBUS_SERVICE_ID": "calc", "OCTOBUS_INSTANCE_ID": "bench"}
         results.append(measure(

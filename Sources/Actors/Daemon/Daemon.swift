@@ -48,6 +48,9 @@ public enum Daemon {
         }
 
         let group = EventLoopGroup(count: configuration.loopCount)
+        // Signals are watched before the daemon announces itself, so a SIGTERM sent right
+        // after `daemon_listening` is always a graceful stop.
+        let termination = TerminationSignal(loop: group.loops[0], logger: logger)
         let admin = AdminRouter(routes: AdminAPI.routes(state: state), authorizer: AdminTokenAuthorizer(state: state))
         let listener = ListenerActor(group: group)
         let bound: HostPort
@@ -63,7 +66,7 @@ public enum Daemon {
         logger.info("daemon_listening", ["addr": bound.description, "data_dir": dataDirectory.path,
                                          "loops": String(group.loops.count), "pid": String(getpid())])
 
-        let signal = await waitForTerminationSignal(loop: group.loops[0], logger: logger)
+        let signal = await termination.wait()
         logger.info("daemon_stopping", ["signal": signal == SIGINT ? "SIGINT" : "SIGTERM"])
         await listener.stop(gracePeriodMilliseconds: configuration.shutdownGraceMilliseconds)
         await store.close()
@@ -72,29 +75,52 @@ public enum Daemon {
         withExtendedLifetime(dataDirectory) {}
         return 0
     }
-
-    /// Suspends until SIGINT or SIGTERM. A second signal during shutdown exits at once.
-    private static func waitForTerminationSignal(loop: EventLoop, logger: Logger) async -> Int32 {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
-            loop.execute {
-                let received = SignalCounter()
-                let handler: (Int32) -> Void = { signum in
-                    if received.increment() == 1 {
-                        continuation.resume(returning: signum)
-                    } else {
-                        logger.warning("daemon_forced_exit", ["signal": String(signum)])
-                        _exit(1)
-                    }
-                }
-                _ = SignalWatcher(loop: loop, signal: SIGINT, handler)
-                _ = SignalWatcher(loop: loop, signal: SIGTERM, handler)
-            }
-        }
-    }
 }
 
-/// Counts termination signals (first: graceful, second: immediate).
-private final class SignalCounter: Sendable {
-    private let count = Atomic<Int>(0)
-    func increment() -> Int { count.wrappingAdd(1, ordering: .relaxed).newValue }
+/// Waits for SIGINT or SIGTERM. The first signal starts a graceful shutdown; a second one
+/// during shutdown exits at once (the user insisted).
+private final class TerminationSignal: Sendable {
+    private enum State {
+        case waiting(CheckedContinuation<Int32, Never>?)
+        case received(Int32)
+    }
+    private let state = Mutex<State>(.waiting(nil))
+
+    init(loop: EventLoop, logger: Logger) {
+        loop.execute { [self] in
+            let handler: (Int32) -> Void = { signum in
+                let continuation: CheckedContinuation<Int32, Never>?? = self.state.withLock { state in
+                    switch state {
+                    case .waiting(let continuation):
+                        state = .received(signum)
+                        return .some(continuation)
+                    case .received:
+                        return .none
+                    }
+                }
+                guard let first = continuation else {
+                    logger.warning("daemon_forced_exit", ["signal": String(signum)])
+                    _exit(1)
+                }
+                first?.resume(returning: signum)
+            }
+            _ = SignalWatcher(loop: loop, signal: SIGINT, handler)
+            _ = SignalWatcher(loop: loop, signal: SIGTERM, handler)
+        }
+    }
+
+    func wait() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            let already: Int32? = state.withLock { state in
+                switch state {
+                case .waiting:
+                    state = .waiting(continuation)
+                    return nil
+                case .received(let signum):
+                    return signum
+                }
+            }
+            if let already { continuation.resume(returning: already) }
+        }
+    }
 }

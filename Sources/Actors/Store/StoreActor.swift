@@ -60,6 +60,16 @@ public actor StoreActor {
         try wrap { Int(try db.query("SELECT COUNT(*) AS n FROM services").first?.int("n") ?? 0) }
     }
 
+    /// Names of the tables in the database (diagnostics and tests).
+    public func tableNames() throws(StoreError) -> [String] {
+        try wrap { try db.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map { $0.string("name") } }
+    }
+
+    /// Runs raw SQL (tests and maintenance only; the daemon uses typed methods).
+    func execute(_ sql: String) throws(StoreError) {
+        try wrap { try db.execute(sql) }
+    }
+
     /// Closes the database and stops the store thread. Call last.
     public func close() {
         db.close()

@@ -242,9 +242,10 @@ final class HTTP1ServerConnection: TCPConnectionDelegate, HTTP1ParserDelegate, S
     func responseFinished(_ exchange: HTTP1Exchange) {
         guard exchange === current else { return }
         exchange.detach()
-        if !exchange.isRequestComplete {
-            // The handler answered before reading the whole body (e.g. 413): the rest of the
-            // body cannot be skipped safely, so this connection ends here.
+        if !exchange.isRequestComplete && exchange.abandonsRequestBody {
+            // The handler refused the body (e.g. 413): reading the rest just to skip it would
+            // let a client make us swallow gigabytes, so this connection ends here. Otherwise
+            // the parser reads the rest of the body, drops it, and the next request follows.
             keepAlive = false
         }
         current = nil

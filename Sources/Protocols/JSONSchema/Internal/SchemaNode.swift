@@ -1,0 +1,6 @@
+/// One subschema.
+enum SchemaNode: Sendable {
+    /// `true` or `false`.
+    case boolean(Bool)
+    case object(SchemaObject)
+}
