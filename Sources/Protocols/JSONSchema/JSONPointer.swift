@@ -47,16 +47,6 @@ enum JSONPointer {
         return result
     }
 
-    /// Joins unescaped tokens into a pointer.
-    static func pointer(_ tokens: some Sequence<String>) -> String {
-        var out = ""
-        for token in tokens {
-            out += "/"
-            out += escape(token)
-        }
-        return out
-    }
-
     /// The value at `pointer` inside `document`, or nil if any step is missing.
     static func resolve(_ pointer: String, in document: JSONValue) -> JSONValue? {
         guard let tokens = tokens(pointer) else { return nil }

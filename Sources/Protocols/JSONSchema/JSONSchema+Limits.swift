@@ -16,8 +16,9 @@ extension JSONSchema {
     /// Violations collected by ``validate(_:limit:)`` when no limit is given.
     public static let defaultMaximumViolations = 50
 
-    /// Matching steps one `pattern` may take on one string (about 10 ms) before giving up with
-    /// a violation: bounds catastrophic backtracking such as `^(a+)+$` on `aaaa…!`.
+    /// Matching steps one `pattern` may take on one string (about 10 ms), plus 64 per character
+    /// of the string, before giving up with a violation: bounds catastrophic backtracking such
+    /// as `^(a+)+$` on `aaaa…!` while linear searches of long strings always finish.
     public static let defaultMaximumPatternSteps = 1_000_000
 
     /// Instructions in one compiled pattern once quantifiers are unrolled

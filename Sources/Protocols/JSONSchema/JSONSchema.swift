@@ -33,7 +33,7 @@ public struct JSONSchema: Sendable {
             program: program, limit: limit,
             maximumInstanceDepth: Self.defaultMaximumInstanceDepth,
             maximumEvaluationDepth: Self.defaultMaximumEvaluationDepth)
-        var evaluated = EvaluatedLocations()
+        var evaluated = SchemaEvaluatedLocations()
         let valid = evaluator.evaluate(program.root, instance, &evaluated, track: false)
         if !valid && evaluator.violations.isEmpty {
             // Not expected (every failure reports); never answer "valid" for an invalid value.
@@ -51,7 +51,7 @@ public struct JSONSchema: Sendable {
             maximumInstanceDepth: Self.defaultMaximumInstanceDepth,
             maximumEvaluationDepth: Self.defaultMaximumEvaluationDepth)
         evaluator.collecting = false
-        var evaluated = EvaluatedLocations()
+        var evaluated = SchemaEvaluatedLocations()
         return evaluator.evaluate(program.root, instance, &evaluated, track: false)
     }
 }

@@ -17,3 +17,8 @@ public enum ExecutableLookup {
 public func octoPickFreePort(host: String = "127.0.0.1") -> Int32 {
     octo_pick_free_port(host)
 }
+
+/// Names the calling thread (visible in ps/top/gdb).
+public func octoSetThreadName(_ name: String) {
+    octo_set_thread_name(String(name.prefix(15)))
+}

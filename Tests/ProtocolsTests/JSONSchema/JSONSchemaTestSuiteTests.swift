@@ -34,11 +34,14 @@ import Testing
 
     /// Not supported on purpose (cases still run and count towards the overall rate).
     static let unsupportedFiles: [String: String] = [
-        "refRemote.json": "every group $refs a document from the suite's remotes/ (not included; remote references are never fetched)",
+        "refRemote.json":
+            "every group $refs a document from the suite's remotes/ (not included; remote references are never fetched)",
         "vocabulary.json": "custom meta-schemas ($vocabulary) are remote documents; vocabularies are not configurable",
         "optional/cross-draft.json": "$refs a remote draft 2019-09 document",
-        "optional/format-assertion.json": "custom meta-schemas enabling format assertion are remote; format is an annotation only",
-        "optional/format/": "format is an annotation in draft 2020-12 (the default); assertion is optional and not implemented",
+        "optional/format-assertion.json":
+            "custom meta-schemas enabling format assertion are remote; format is an annotation only",
+        "optional/format/":
+            "format is an annotation in draft 2020-12 (the default); assertion is optional and not implemented",
     ]
 
     /// The overall rate reached (1783 of 2225 on the suite commit in SOURCE.txt); lower means a regression.
@@ -83,7 +86,9 @@ import Testing
                     result.passed += 1
                 } else {
                     let name = testCase["description"]?.stringValue ?? "?"
-                    result.failures.append("\(groupName) / \(name): expected \(expected ? "valid" : "invalid"), got \(violations.map(\.description)) (isValid: \(fast))")
+                    let wanted = expected ? "valid" : "invalid"
+                    result.failures.append(
+                        "\(groupName) / \(name): expected \(wanted), got \(violations.map(\.description)) (isValid: \(fast))")
                 }
             }
         }
@@ -118,7 +123,8 @@ import Testing
             }
         }
         let rate = Double(passed) / Double(total)
-        summary.append("TOTAL draft2020-12: \(passed)/\(total) passed (\(skipped) skipped for remote documents), rate \(rate)")
+        summary.append(
+            "TOTAL draft2020-12: \(passed)/\(total) passed (\(skipped) skipped for remote documents), rate \(rate)")
         print(summary.joined(separator: "\n"))
         #expect(rate >= Self.minimumOverallPassRate)
         for file in Self.requiredFiles.union(Self.filesWithRemoteGroups) {

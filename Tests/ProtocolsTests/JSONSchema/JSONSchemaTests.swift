@@ -24,7 +24,8 @@ import Testing
             }
             """)
         #expect(try JSONSchemaTestSupport.problems(schema, #"{"label": "gateway", "port": 8080}"#) == [])
-        #expect(try JSONSchemaTestSupport.problems(schema, #"{"label": 5, "port": 0, "mode": "slow", "tags": ["ok", "Bad", "ok"], "extra": 1}"#) == [
+        let instance = #"{"label": 5, "port": 0, "mode": "slow", "tags": ["ok", "Bad", "ok"], "extra": 1}"#
+        #expect(try JSONSchemaTestSupport.problems(schema, instance) == [
             "/label: expected string, got number",
             "/port: must be at least 1",
             #"/mode: value must be one of "fast" or "safe""#,
@@ -42,9 +43,13 @@ import Testing
     @Test func violationFields() throws {
         let schema = try JSONSchemaTestSupport.schema(#"{"properties": {"label": {"type": "string"}}}"#)
         let violations = schema.validate(try JSONParser.parse(#"{"label": 5}"#))
-        #expect(violations == [JSONSchemaViolation(
-            instanceLocation: "/label", keywordLocation: "/properties/label/type", message: "expected string, got number")])
+        #expect(violations == [
+            JSONSchemaViolation(
+                instanceLocation: "/label", keywordLocation: "/properties/label/type",
+                message: "expected string, got number"),
+        ])
         #expect(violations.first?.description == "/label: expected string, got number")
+        #expect(try JSONSchema(.bool(false)).validate(.null).first?.description == "(root): value is not allowed")
     }
 
     @Test func type() throws {
@@ -52,13 +57,18 @@ import Testing
         #expect(try problems(#"{"type": "integer"}"#, "1e3") == [])
         #expect(try problems(#"{"type": "integer"}"#, "1.5") == ["(root): expected integer, got number"])
         #expect(try problems(#"{"type": ["string", "null"]}"#, "null") == [])
-        #expect(try problems(#"{"type": ["string", "null"]}"#, "true") == ["(root): expected string or null, got boolean"])
-        #expect(try problems(#"{"type": ["object", "array", "number"]}"#, #""x""#) == ["(root): expected number, object or array, got string"])
+        #expect(try problems(#"{"type": ["string", "null"]}"#, "true") == [
+            "(root): expected string or null, got boolean",
+        ])
+        #expect(try problems(#"{"type": ["object", "array", "number"]}"#, #""x""#) == [
+            "(root): expected number, object or array, got string",
+        ])
     }
 
     @Test func enumAndConst() throws {
         #expect(try problems(#"{"enum": [1, "a", null]}"#, "1.0") == [])
         #expect(try problems(#"{"enum": [1, "a", null]}"#, "2") == [#"(root): value must be one of 1, "a" or null"#])
+        #expect(try problems(#"{"enum": ["only"]}"#, "2") == [#"(root): value must be "only""#])
         #expect(try problems(#"{"enum": [{"a": [1]}]}"#, #"{"a": [1.0]}"#) == [])
         #expect(try problems(#"{"const": "x"}"#, #""y""#) == [#"(root): value must be "x""#])
         #expect(try problems(#"{"const": {"b": 1, "a": 2}}"#, #"{"a": 2, "b": 1}"#) == [])
@@ -68,16 +78,20 @@ import Testing
     }
 
     @Test func numbers() throws {
-        #expect(try problems(#"{"minimum": 0.5, "maximum": 10}"#, "0.5") == [])
-        #expect(try problems(#"{"minimum": 0.5, "maximum": 10}"#, "0.4") == ["(root): must be at least 0.5"])
-        #expect(try problems(#"{"minimum": 0.5, "maximum": 10}"#, "1e1") == [])
-        #expect(try problems(#"{"minimum": 0.5, "maximum": 10}"#, "10.000000000000000001") == ["(root): must be at most 10"])
-        #expect(try problems(#"{"exclusiveMinimum": 0, "exclusiveMaximum": 1}"#, "0") == ["(root): must be greater than 0"])
-        #expect(try problems(#"{"exclusiveMinimum": 0, "exclusiveMaximum": 1}"#, "1") == ["(root): must be less than 1"])
+        let range = #"{"minimum": 0.5, "maximum": 10}"#
+        #expect(try problems(range, "0.5") == [])
+        #expect(try problems(range, "0.4") == ["(root): must be at least 0.5"])
+        #expect(try problems(range, "1e1") == [])
+        #expect(try problems(range, "10.000000000000000001") == ["(root): must be at most 10"])
+        let open = #"{"exclusiveMinimum": 0, "exclusiveMaximum": 1}"#
+        #expect(try problems(open, "0") == ["(root): must be greater than 0"])
+        #expect(try problems(open, "1") == ["(root): must be less than 1"])
         #expect(try problems(#"{"multipleOf": 0.01}"#, "19.99") == [])
         #expect(try problems(#"{"multipleOf": 0.01}"#, "19.999") == ["(root): must be a multiple of 0.01"])
         // Exact beyond 64 bits and Double.
-        #expect(try problems(#"{"maximum": 18446744073709551615}"#, "18446744073709551616") == ["(root): must be at most 18446744073709551615"])
+        #expect(try problems(#"{"maximum": 18446744073709551615}"#, "18446744073709551616") == [
+            "(root): must be at most 18446744073709551615",
+        ])
         #expect(try problems(#"{"type": "integer", "minimum": 1e308}"#, "1e309") == [])
         #expect(try problems(#"{"multipleOf": 3}"#, "12345678901234567890123") == [])
         // Non-numbers are ignored by numeric keywords.
@@ -98,9 +112,13 @@ import Testing
     @Test func itemsAndPrefixItems() throws {
         let tuple = #"{"prefixItems": [{"type": "string"}, {"type": "integer"}], "items": false}"#
         #expect(try problems(tuple, #"["a", 1]"#) == [])
-        #expect(try problems(tuple, #"["a", "b", 3]"#) == ["/1: expected integer, got string", "(root): must have at most 2 items (got 3)"])
+        #expect(try problems(tuple, #"["a", "b", 3]"#) == [
+            "/1: expected integer, got string",
+            "(root): must have at most 2 items (got 3)",
+        ])
         #expect(try problems(#"{"items": {"minimum": 0}, "minItems": 1, "maxItems": 2}"#, "[-1, 2, 3]") == [
-            "/0: must be at least 0", "(root): must have at most 2 items (got 3)",
+            "/0: must be at least 0",
+            "(root): must have at most 2 items (got 3)",
         ])
         #expect(try problems(#"{"minItems": 1}"#, "[]") == ["(root): must have at least 1 item (got 0)"])
         #expect(try problems(#"{"contains": {"const": 1}, "minContains": 2}"#, "[1, 2]") == [
@@ -118,35 +136,52 @@ import Testing
              "propertyNames": {"maxLength": 5}, "dependentRequired": {"a": ["b"]}}
             """#
         #expect(try problems(schema, #"{"a": 1, "b": true, "x-y": "s"}"#) == [])
-        #expect(try problems(schema, #"{"x-y": 1, "c": "no"}"#) == ["/x-y: expected string, got number", "/c: expected boolean, got string"])
+        #expect(try problems(schema, #"{"x-y": 1, "c": "no"}"#) == [
+            "/x-y: expected string, got number",
+            "/c: expected boolean, got string",
+        ])
         #expect(try problems(schema, #"{"a": 1}"#) == [#"(root): missing property "b", required when "a" is present"#])
-        #expect(try problems(schema, #"{"toolong": true}"#) == [#"(root): invalid property name "toolong": must be at most 5 characters long (got 7)"#])
+        #expect(try problems(schema, #"{"toolong": true}"#) == [
+            #"(root): invalid property name "toolong": must be at most 5 characters long (got 7)"#,
+        ])
         #expect(try problems(schema, "{}") == ["(root): must have at least 1 property (got 0)"])
         // Member names with '/' and '~' are escaped in pointers.
-        #expect(try problems(#"{"properties": {"a/b~c": {"type": "null"}}}"#, #"{"a/b~c": 1}"#) == ["/a~1b~0c: expected null, got number"])
+        #expect(try problems(#"{"properties": {"a/b~c": {"type": "null"}}}"#, #"{"a/b~c": 1}"#) == [
+            "/a~1b~0c: expected null, got number",
+        ])
     }
 
     @Test func combinators() throws {
         #expect(try problems(#"{"allOf": [{"minimum": 1}, {"maximum": 3}]}"#, "5") == ["(root): must be at most 3"])
-        #expect(try problems(#"{"anyOf": [{"type": "string"}, {"minimum": 10}]}"#, "12") == [])
-        #expect(try problems(#"{"anyOf": [{"type": "string"}, {"minimum": 10}]}"#, "5") == [
-            "(root): value does not match any of the anyOf schemas: [0] expected string, got number; [1] must be at least 10",
+        let anyOf = #"{"anyOf": [{"type": "string"}, {"minimum": 10}]}"#
+        #expect(try problems(anyOf, "12") == [])
+        #expect(try problems(anyOf, "5") == [
+            "(root): value does not match any of the anyOf schemas: [0] expected string, got number;"
+                + " [1] must be at least 10",
         ])
         let oneOf = #"{"oneOf": [{"required": ["token"]}, {"required": ["user", "password"]}]}"#
         #expect(try problems(oneOf, #"{"token": "t"}"#) == [])
         #expect(try problems(oneOf, #"{"user": "u"}"#) == [
-            #"(root): value does not match any of the oneOf schemas: [0] missing required property "token"; [1] missing required property "password""#,
+            #"(root): value does not match any of the oneOf schemas: [0] missing required property "token";"#
+                + #" [1] missing required property "password""#,
         ])
         #expect(try problems(oneOf, #"{"token": "t", "user": "u", "password": "p"}"#) == [
             "(root): value matches more than one of the oneOf schemas (0 and 1)",
         ])
-        #expect(try problems(#"{"properties": {"a": {"oneOf": [{"type": "object", "properties": {"b": {"type": "string"}}}, {"type": "null"}]}}}"#, #"{"a": {"b": 1}}"#) == [
-            "/a: value does not match any of the oneOf schemas: [0] /a/b: expected string, got number; [1] expected null, got object",
+        let nested = #"""
+            {"properties": {"a": {"oneOf": [{"type": "object", "properties": {"b": {"type": "string"}}},
+                                            {"type": "null"}]}}}
+            """#
+        #expect(try problems(nested, #"{"a": {"b": 1}}"#) == [
+            "/a: value does not match any of the oneOf schemas: [0] /a/b: expected string, got number;"
+                + " [1] expected null, got object",
         ])
         #expect(try problems(#"{"not": {"type": "null"}}"#, "null") == [#"(root): value must not match the "not" schema"#])
-        #expect(try problems(#"{"if": {"properties": {"tls": {"const": true}}}, "then": {"required": ["cert"]}, "else": {"maxProperties": 1}}"#, #"{"tls": true}"#) == [
-            #"(root): missing required property "cert""#,
-        ])
+        let conditional = #"""
+            {"if": {"properties": {"tls": {"const": true}}}, "then": {"required": ["cert"]}, "else": {"maxProperties": 1}}
+            """#
+        #expect(try problems(conditional, #"{"tls": true}"#) == [#"(root): missing required property "cert""#])
+        #expect(try problems(conditional, #"{"tls": false, "x": 1}"#) == ["(root): must have at most 1 property (got 2)"])
     }
 
     @Test func keywordLocationsFollowReferences() throws {
@@ -164,12 +199,15 @@ import Testing
         let schema = #"""
             {"$id": "https://example.com/config.json",
              "$defs": {"name": {"$anchor": "name", "type": "string", "minLength": 1},
-                       "node": {"type": "object", "properties": {"name": {"$ref": "#name"}, "children": {"type": "array", "items": {"$ref": "#/$defs/node"}}}},
+                       "node": {"type": "object",
+                                "properties": {"name": {"$ref": "#name"},
+                                               "children": {"type": "array", "items": {"$ref": "#/$defs/node"}}}},
                        "legacy": {"$ref": "config.json#/definitions/x"}},
              "definitions": {"x": {"type": "boolean"}},
              "properties": {"root": {"$ref": "#/$defs/node"}, "flag": {"$ref": "#/$defs/legacy"}}}
             """#
-        #expect(try problems(schema, #"{"root": {"name": "a", "children": [{"name": "b", "children": []}]}, "flag": true}"#) == [])
+        let valid = #"{"root": {"name": "a", "children": [{"name": "b", "children": []}]}, "flag": true}"#
+        #expect(try problems(schema, valid) == [])
         #expect(try problems(schema, #"{"root": {"name": "a", "children": [{"name": ""}]}, "flag": 1}"#) == [
             "/root/children/0/name: must be at least 1 character long (got 0)",
             "/flag: expected boolean, got number",
@@ -178,10 +216,13 @@ import Testing
 
     // `default`, `title`, `examples`, `format` and friends are annotations: never asserted.
     @Test func annotationsAreNotAsserted() throws {
-        let schema = #"{"properties": {"a": {"default": 5, "type": "string", "title": "A", "format": "email", "examples": [1]}}}"#
+        let schema = #"""
+            {"properties": {"a": {"default": 5, "type": "string", "title": "A", "format": "email", "examples": [1]}}}
+            """#
         #expect(try problems(schema, #"{"a": "not an email"}"#) == [])
         #expect(try problems(schema, "{}") == [])
-        #expect(try problems(#"{"default": "x", "deprecated": true, "readOnly": true, "x-vendor": {"type": "number"}}"#, "[]") == [])
+        let unknown = #"{"default": "x", "deprecated": true, "readOnly": true, "x-vendor": {"type": "number"}}"#
+        #expect(try problems(unknown, "[]") == [])
     }
 
     @Test func booleanSchemas() throws {
@@ -201,11 +242,14 @@ import Testing
 
     @Test func dynamicRefExtendsARecursiveSchema() throws {
         let schema = #"""
-            {"$id": "https://example.com/strict-tree", "$dynamicAnchor": "node", "$ref": "tree", "unevaluatedProperties": false,
+            {"$id": "https://example.com/strict-tree", "$dynamicAnchor": "node", "$ref": "tree",
+             "unevaluatedProperties": false,
              "$defs": {"tree": {"$id": "tree", "$dynamicAnchor": "node", "type": "object",
-                                "properties": {"data": true, "children": {"type": "array", "items": {"$dynamicRef": "#node"}}}}}}
+                                "properties": {"data": true,
+                                               "children": {"type": "array", "items": {"$dynamicRef": "#node"}}}}}}
             """#
         #expect(try problems(schema, #"{"children": [{"data": 1}]}"#) == [])
+        // Only the misspelt member is reported, not "children" whose subschema failed.
         #expect(try problems(schema, #"{"children": [{"daat": 1}]}"#) == [#"/children/0: unexpected property "daat""#])
     }
 
@@ -219,6 +263,7 @@ import Testing
         let schema = try JSONSchemaTestSupport.schema(#"{"items": {"type": "string"}}"#)
         let instance = try JSONParser.parse("[1, 2, 3, 4, 5]")
         #expect(schema.validate(instance, limit: 2).map(\.instanceLocation) == ["/0", "/1"])
+        #expect(schema.validate(instance, limit: 0).count == 1)
         #expect(schema.validate(instance).count == 5)
         #expect(!schema.isValid(instance))
         #expect(schema.isValid(try JSONParser.parse(#"["a"]"#)))
@@ -229,12 +274,19 @@ import Testing
         let schema = #"""
             {"$schema": "http://json-schema.org/draft-07/schema#",
              "definitions": {"s": {"type": "string"}},
-             "properties": {"pair": {"items": [{"$ref": "#/definitions/s"}, {"type": "integer"}], "additionalItems": false},
+             "properties": {"pair": {"items": [{"$ref": "#/definitions/s"}, {"type": "integer"}],
+                                     "additionalItems": false},
                             "name": {"$ref": "#/definitions/s", "maxLength": 1}},
              "dependencies": {"a": ["b"]}}
             """#
         #expect(try problems(schema, #"{"pair": ["x", 1], "name": "long is fine: $ref wins"}"#) == [])
         #expect(try problems(schema, #"{"pair": ["x", 1, 2]}"#) == ["/pair: must have at most 2 items (got 3)"])
         #expect(try problems(schema, #"{"a": 1}"#) == [#"(root): missing property "b", required when "a" is present"#])
+    }
+
+    @Test func draft04ExclusiveBounds() throws {
+        let schema = #"{"$schema": "http://json-schema.org/draft-04/schema#", "minimum": 0, "exclusiveMinimum": true}"#
+        #expect(try problems(schema, "0") == ["(root): must be greater than 0"])
+        #expect(try problems(schema, "0.1") == [])
     }
 }

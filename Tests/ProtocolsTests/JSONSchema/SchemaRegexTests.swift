@@ -77,5 +77,16 @@ import Testing
         let input = String(repeating: "a", count: 60) + "b"
         #expect(regex.matches(input) == nil)
         #expect(regex.matches("aaaa") == true)
+        // Linear searches of long strings are never cut short.
+        let long = String(repeating: "x", count: 200_000)
+        #expect(try SchemaRegex("y").matches(long) == false)
+        #expect(try SchemaRegex("x*y").matches(long + "y") == true)
+        #expect(try SchemaRegex("^[a-z]+$").matches(long) == true)
+    }
+
+    // Quantifying nothing does not unroll a billion times.
+    @Test func emptyQuantifiedBody() throws {
+        #expect(try SchemaRegex("^(?:){1000000000}a$").matches("a") == true)
+        #expect(throws: SchemaRegexError.self) { try SchemaRegex("a{1000000}") }
     }
 }

@@ -8,8 +8,6 @@
 ///    forever at validation time).
 struct SchemaCompiler {
     var documents: [JSONValue] = []
-    /// Display prefix for locations in each document ("" for the caller's, else its URI).
-    var documentNames: [String] = []
     var dialect: SchemaDialect = .draft2020_12
     var index = SchemaResourceIndex()
     var program = SchemaProgram()
@@ -34,13 +32,10 @@ struct SchemaCompiler {
             }
             compiler.dialect = dialect
         }
-        let root = SchemaLocation(document: 0, pointer: "")
         compiler.documents = [schema]
-        compiler.documentNames = [""]
-        let describe = compiler.describer
-        try compiler.index.addDocument(schema, location: root, uri: SchemaURI(parsing: defaultBaseURI), dialect: compiler.dialect,
-                                       describe: describe)
-        compiler.program.root = try compiler.node(for: root)
+        let base = SchemaURI(parsing: defaultBaseURI)
+        try compiler.index.addDocument(schema, uri: base, name: "", dialect: compiler.dialect)
+        compiler.program.root = try compiler.node(for: SchemaLocation(document: 0, pointer: ""))
         // Every resource's dynamic anchors get nodes (the dynamic scope may select any of them);
         // compiling those can load more resources, so repeat until nothing is left.
         repeat {
@@ -58,16 +53,8 @@ struct SchemaCompiler {
         return compiler.program
     }
 
-    var describer: (SchemaLocation) -> String {
-        let names = documentNames
-        return { location in
-            let name = location.document < names.count ? names[location.document] : ""
-            return name + "#" + location.pointer
-        }
-    }
-
     func describe(_ location: SchemaLocation) -> String {
-        documentNames[location.document] + "#" + location.pointer
+        index.describe(location)
     }
 
     /// The node for the subschema at `location`, queued for compilation on first use.
@@ -94,10 +81,11 @@ struct SchemaCompiler {
         case .bool(let flag):
             program.nodes[node] = .boolean(flag)
         case .object(let object):
-            try index.addSubtree(value, at: location, dialect: dialect, describe: describer)
+            try index.addSubtree(value, at: location)
             program.nodes[node] = .object(try compileObject(object, at: location))
         default:
-            throw JSONSchemaError(.invalidSchema, "schema must be an object or a boolean, not \(value.kindName)", at: describe(location))
+            throw JSONSchemaError(
+                .invalidSchema, "schema must be an object or a boolean, not \(value.kindName)", at: describe(location))
         }
     }
 
@@ -106,9 +94,10 @@ struct SchemaCompiler {
     /// Resolves a `$ref`/`$dynamicRef` value written at `location` to the location it names.
     mutating func resolveReference(_ reference: String, from location: SchemaLocation,
                                    keyword: String) throws(JSONSchemaError) -> SchemaLocation {
-        guard let scope = index.scopes[location] else {
-            throw JSONSchemaError(.unresolvedReference, "\(keyword) \"\(reference)\" cannot be resolved", at: describe(location))
+        func failure(_ code: JSONSchemaError.Code, _ problem: String) -> JSONSchemaError {
+            JSONSchemaError(code, "\(keyword) \"\(reference)\" \(problem)", at: describe(location))
         }
+        guard let scope = index.scopes[location] else { throw failure(.unresolvedReference, "cannot be resolved") }
         let absolute = scope.base.resolving(reference)
         let documentURI = absolute.withoutFragment.description
         var resourceIndex = index.resourceByURI[documentURI]
@@ -116,26 +105,22 @@ struct SchemaCompiler {
             resourceIndex = try loadBundledDocument(text, uri: documentURI)
         }
         guard let resourceIndex else {
-            throw JSONSchemaError(
-                .unsupportedReference,
-                "\(keyword) \"\(reference)\" refers to another document; remote references are not supported",
-                at: describe(location))
+            throw failure(.unsupportedReference, "refers to another document; remote references are not supported")
         }
         let resource = index.resources[resourceIndex]
         let fragment = (absolute.fragment ?? "").removingPercentEncoding
         if fragment.isEmpty { return resource.location }
         if fragment.hasPrefix("/") {
             guard JSONPointer.tokens(fragment) != nil else {
-                throw JSONSchemaError(.unresolvedReference, "\(keyword) \"\(reference)\" is not a valid JSON pointer", at: describe(location))
+                throw failure(.unresolvedReference, "is not a valid JSON pointer")
             }
-            let target = SchemaLocation(document: resource.location.document, pointer: resource.location.pointer + fragment)
-            guard value(at: target) != nil else {
-                throw JSONSchemaError(.unresolvedReference, "\(keyword) \"\(reference)\" does not resolve", at: describe(location))
-            }
+            var target = resource.location
+            target.pointer += fragment
+            guard value(at: target) != nil else { throw failure(.unresolvedReference, "does not resolve") }
             return target
         }
         guard let anchor = index.anchors[documentURI + "#" + fragment] else {
-            throw JSONSchemaError(.unresolvedReference, "\(keyword) \"\(reference)\" names no anchor", at: describe(location))
+            throw failure(.unresolvedReference, "names no anchor")
         }
         return anchor
     }
@@ -148,10 +133,7 @@ struct SchemaCompiler {
             throw JSONSchemaError(.invalidSchema, "bundled meta-schema \(uri) does not parse: \(error)", at: uri)
         }
         documents.append(document)
-        documentNames.append(uri)
-        let location = SchemaLocation(document: documents.count - 1, pointer: "")
-        try index.addDocument(document, location: location, uri: SchemaURI(parsing: uri), dialect: .draft2020_12,
-                              describe: describer)
+        try index.addDocument(document, uri: SchemaURI(parsing: uri), name: uri, dialect: .draft2020_12)
         return index.resourceByURI[uri]
     }
 

@@ -86,7 +86,9 @@ final class SchemaEvaluator {
 
     /// Evaluates subschema `node` against `instance`. On success, and if `track` is set, its
     /// annotations are merged into `evaluated`.
-    func evaluate(_ node: Int, _ instance: JSONValue, _ evaluated: inout EvaluatedLocations, track: Bool) -> Bool {
+    func evaluate(
+        _ node: Int, _ instance: JSONValue, _ evaluated: inout SchemaEvaluatedLocations, track: Bool
+    ) -> Bool {
         guard case .object(let object) = program.nodes[node] else {
             if case .boolean(false) = program.nodes[node] {
                 report("value is not allowed")
@@ -110,7 +112,7 @@ final class SchemaEvaluator {
             if entersResource { dynamicScope.removeLast() }
         }
         let trackHere = track || object.tracksEvaluation
-        var local = EvaluatedLocations()
+        var local = SchemaEvaluatedLocations()
         var valid = true
         for keyword in object.keywords {
             keywordTokens.append(keyword.name)
@@ -132,7 +134,7 @@ final class SchemaEvaluator {
     func evaluateChild(_ node: Int, _ value: JSONValue, instanceToken: String, keywordToken: String?) -> Bool {
         instanceTokens.append(instanceToken)
         if let keywordToken { keywordTokens.append(keywordToken) }
-        var ignored = EvaluatedLocations()
+        var ignored = SchemaEvaluatedLocations()
         let result = evaluate(node, value, &ignored, track: false)
         if keywordToken != nil { keywordTokens.removeLast() }
         instanceTokens.removeLast()
@@ -145,8 +147,9 @@ final class SchemaEvaluator {
         return false
     }
 
-    private func evaluateKeyword(_ keyword: SchemaKeyword, _ instance: JSONValue, _ local: inout EvaluatedLocations,
-                                 track: Bool) -> Bool {
+    private func evaluateKeyword(
+        _ keyword: SchemaKeyword, _ instance: JSONValue, _ local: inout SchemaEvaluatedLocations, track: Bool
+    ) -> Bool {
         switch keyword {
         case .type, .enumeration, .constant, .multipleOf, .maximum, .exclusiveMaximum, .minimum, .exclusiveMinimum,
              .maxLength, .minLength, .pattern, .maxItems, .minItems, .uniqueItems, .maxProperties, .minProperties,

@@ -9,10 +9,6 @@ struct SchemaLocation: Hashable, Sendable {
         SchemaLocation(document: document, pointer: pointer + "/" + JSONPointer.escape(token))
     }
 
-    func appending(_ index: Int) -> SchemaLocation {
-        SchemaLocation(document: document, pointer: pointer + "/" + String(index))
-    }
-
     /// The location one step up, nil at the root.
     var parent: SchemaLocation? {
         guard let slash = pointer.lastIndex(of: "/") else { return nil }

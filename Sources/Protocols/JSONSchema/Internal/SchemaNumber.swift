@@ -1,10 +1,9 @@
 /// An exact decimal view of a JSON number literal, so that schema comparisons never lose
 /// precision (`18446744073709551600 < 18446744073709551615`, `1e308` is an integer).
 ///
-/// The value is `significand × 10^exponent`, where `significand` is a string of decimal
-/// digits with no leading or trailing zeros (empty for zero). Comparisons are done on that
-/// form; only `multipleOf` with a divisor of more than 18 significant digits falls back to
-/// `Double`.
+/// The value is `digits × 10^exponent`, where `digits` has no leading or trailing zeros (it
+/// is empty for zero). Comparisons work on that form; `multipleOf` does exact long division
+/// and falls back to `Double` only past ``JSONSchema/defaultMaximumMultipleOfWork``.
 struct SchemaNumber: Sendable, Comparable, Hashable, CustomStringConvertible {
     /// Significant digits (ASCII values 0...9, not characters), most significant first.
     let digits: [UInt8]

@@ -1,6 +1,7 @@
-/// The identifiers a document declares, found by walking its subschemas before compiling:
-/// schema resources (`$id`, and each document root), `$anchor`s and `$dynamicAnchor`s, and
-/// the base URI in effect at each subschema (what a relative `$ref` resolves against).
+/// The identifiers a schema's documents declare, found by walking their subschemas before
+/// compiling: schema resources (each document root and each `$id`), `$anchor`s and
+/// `$dynamicAnchor`s, and the base URI in effect at each subschema (what a relative `$ref`
+/// there resolves against).
 struct SchemaResourceIndex {
     struct Resource {
         /// Absolute URI without fragment.
@@ -20,32 +21,45 @@ struct SchemaResourceIndex {
     private(set) var anchors: [String: SchemaLocation] = [:]
     /// Base URI and resource of every subschema walked.
     private(set) var scopes: [SchemaLocation: Scope] = [:]
+    /// Per document: "" for the caller's, the URI for a bundled one (prefix of locations in errors).
+    private(set) var documentNames: [String] = []
+    private var dialects: [SchemaDialect] = []
 
-    /// Registers a document root (whether or not it has an `$id`) under `uri`.
-    mutating func addDocument(_ document: JSONValue, location: SchemaLocation, uri: SchemaURI, dialect: SchemaDialect,
-                              describe: (SchemaLocation) -> String) throws(JSONSchemaError) {
-        let resource = try register(uri.withoutFragment, at: location, describe: describe)
-        try walk(document, at: location, scope: Scope(base: uri.withoutFragment, resource: resource), depth: 0,
-                 dialect: dialect, describe: describe)
+    /// `#/properties/x`, or `https://…/meta/core#/$defs/x` in a bundled document.
+    func describe(_ location: SchemaLocation) -> String {
+        documentNames[location.document] + "#" + location.pointer
+    }
+
+    /// Registers document number `documentNames.count`, whose root is a resource named `uri`
+    /// whether or not it has an `$id`, and walks it.
+    mutating func addDocument(_ document: JSONValue, uri: SchemaURI, name: String,
+                              dialect: SchemaDialect) throws(JSONSchemaError) {
+        let location = SchemaLocation(document: documentNames.count, pointer: "")
+        documentNames.append(name)
+        dialects.append(dialect)
+        let resource = try register(uri.withoutFragment, at: location)
+        try walk(document, at: location, scope: Scope(base: uri.withoutFragment, resource: resource), depth: 0)
     }
 
     /// Walks a subtree first reached through a `$ref` into a non-schema position (such as
     /// `#/examples/0`), inheriting the base URI of its nearest walked ancestor.
-    mutating func addSubtree(_ value: JSONValue, at location: SchemaLocation, dialect: SchemaDialect,
-                             describe: (SchemaLocation) -> String) throws(JSONSchemaError) {
+    mutating func addSubtree(_ value: JSONValue, at location: SchemaLocation) throws(JSONSchemaError) {
         guard scopes[location] == nil else { return }
         var ancestor = location.parent
         while let candidate = ancestor, scopes[candidate] == nil { ancestor = candidate.parent }
         guard let ancestor, let scope = scopes[ancestor] else { return }
-        try walk(value, at: location, scope: scope, depth: 0, dialect: dialect, describe: describe)
+        try walk(value, at: location, scope: scope, depth: 0)
     }
 
-    private mutating func register(_ uri: SchemaURI, at location: SchemaLocation,
-                                   describe: (SchemaLocation) -> String) throws(JSONSchemaError) -> Int {
+    private func error(_ message: String, at location: SchemaLocation) -> JSONSchemaError {
+        JSONSchemaError(.invalidSchema, message, at: describe(location))
+    }
+
+    private mutating func register(_ uri: SchemaURI, at location: SchemaLocation) throws(JSONSchemaError) -> Int {
         let key = uri.description
         if let existing = resourceByURI[key] {
             guard resources[existing].location == location else {
-                throw JSONSchemaError(.invalidSchema, "duplicate $id \"\(key)\"", at: describe(location))
+                throw error("duplicate $id \"\(key)\"", at: location)
             }
             return existing
         }
@@ -54,11 +68,12 @@ struct SchemaResourceIndex {
         return resources.count - 1
     }
 
-    private mutating func walk(_ value: JSONValue, at location: SchemaLocation, scope inherited: Scope, depth: Int,
-                               dialect: SchemaDialect, describe: (SchemaLocation) -> String) throws(JSONSchemaError) {
+    private mutating func walk(_ value: JSONValue, at location: SchemaLocation, scope inherited: Scope,
+                               depth: Int) throws(JSONSchemaError) {
         guard depth < JSONSchema.defaultMaximumSchemaDepth else {
-            throw JSONSchemaError(.schemaTooLarge, "schema nesting exceeds \(JSONSchema.defaultMaximumSchemaDepth) levels",
-                                  at: describe(location))
+            throw JSONSchemaError(
+                .schemaTooLarge, "schema nesting exceeds \(JSONSchema.defaultMaximumSchemaDepth) levels",
+                at: describe(location))
         }
         guard case .object(let object) = value else {
             scopes[location] = inherited
@@ -66,55 +81,56 @@ struct SchemaResourceIndex {
         }
         var scope = inherited
         if let id = object["$id"] {
-            guard case .string(let text) = id else {
-                throw JSONSchemaError(.invalidSchema, "$id must be a string", at: describe(location))
-            }
+            guard case .string(let text) = id else { throw error("$id must be a string", at: location) }
             let resolved = scope.base.resolving(text)
             if let fragment = resolved.fragment, !fragment.isEmpty {
-                if dialect.hasArrayItems, text.hasPrefix("#") {
-                    // Drafts 07 and before spell anchors as `"$id": "#name"`.
-                    try addAnchor(fragment, base: scope.base, location: location, describe: describe)
-                } else {
-                    throw JSONSchemaError(.invalidSchema, "$id must not contain a fragment (use $anchor)", at: describe(location))
+                // Drafts 07 and before spell anchors as `"$id": "#name"`.
+                guard dialects[location.document].hasArrayItems, text.hasPrefix("#") else {
+                    throw error("$id must not contain a fragment (use $anchor)", at: location)
                 }
+                try addAnchor(fragment, base: scope.base, at: location)
             } else {
-                scope = Scope(base: resolved.withoutFragment, resource: try register(resolved.withoutFragment, at: location, describe: describe))
+                let base = resolved.withoutFragment
+                scope = Scope(base: base, resource: try register(base, at: location))
             }
         }
         scopes[location] = scope
-        if let anchor = object["$anchor"] {
+        for keyword in ["$anchor", "$dynamicAnchor"] {
+            guard let anchor = object[keyword] else { continue }
             guard case .string(let name) = anchor, Self.isValidAnchor(name) else {
-                throw JSONSchemaError(.invalidSchema, "$anchor must be a name matching ^[A-Za-z_][-A-Za-z0-9._]*$", at: describe(location))
+                throw error("\(keyword) must be a name matching ^[A-Za-z_][-A-Za-z0-9._]*$", at: location)
             }
-            try addAnchor(name, base: scope.base, location: location, describe: describe)
-        }
-        if let anchor = object["$dynamicAnchor"] {
-            guard case .string(let name) = anchor, Self.isValidAnchor(name) else {
-                throw JSONSchemaError(.invalidSchema, "$dynamicAnchor must be a name matching ^[A-Za-z_][-A-Za-z0-9._]*$", at: describe(location))
-            }
-            try addAnchor(name, base: scope.base, location: location, describe: describe)
-            resources[scope.resource].dynamicAnchors[name] = location
+            try addAnchor(name, base: scope.base, at: location)
+            if keyword == "$dynamicAnchor" { resources[scope.resource].dynamicAnchors[name] = location }
         }
         try SchemaSubschemas.forEach(in: object) { (tokens, child) throws(JSONSchemaError) in
             var childLocation = location
             for token in tokens { childLocation = childLocation.appending(token) }
-            try walk(child, at: childLocation, scope: scope, depth: depth + 1, dialect: dialect, describe: describe)
+            try walk(child, at: childLocation, scope: scope, depth: depth + 1)
         }
     }
 
-    private mutating func addAnchor(_ name: String, base: SchemaURI, location: SchemaLocation,
-                                    describe: (SchemaLocation) -> String) throws(JSONSchemaError) {
+    private mutating func addAnchor(
+        _ name: String, base: SchemaURI, at location: SchemaLocation
+    ) throws(JSONSchemaError) {
         let key = base.description + "#" + name
         if let existing = anchors[key], existing != location {
-            throw JSONSchemaError(.invalidSchema, "duplicate anchor \"\(name)\"", at: describe(location))
+            throw error("duplicate anchor \"\(name)\"", at: location)
         }
         anchors[key] = location
     }
 
+    /// `^[A-Za-z_][-A-Za-z0-9._]*$`.
     static func isValidAnchor(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic || first == "_" else { return false }
-        return name.unicodeScalars.allSatisfy {
-            $0.isASCII && ($0.properties.isAlphabetic || ($0.value >= 48 && $0.value <= 57) || $0 == "-" || $0 == "." || $0 == "_")
+        var first = true
+        for byte in name.utf8 {
+            let letter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+            let digit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+            let valid = letter || byte == UInt8(ascii: "_")
+                || (!first && (digit || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")))
+            guard valid else { return false }
+            first = false
         }
+        return !first
     }
 }

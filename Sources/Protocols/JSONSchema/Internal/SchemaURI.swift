@@ -43,8 +43,6 @@ struct SchemaURI: Sendable, Equatable, CustomStringConvertible {
         self.fragment = fragment
     }
 
-    var isAbsolute: Bool { scheme != nil }
-
     /// The URI without its fragment.
     var withoutFragment: SchemaURI {
         var copy = self

@@ -9,7 +9,7 @@ extension SchemaCompiler {
             let target = try resolveReference(reference, from: location, keyword: "$ref")
             return SchemaObject(keywords: [.ref(try node(for: target))], resource: resource, tracksEvaluation: false)
         }
-        let context = SchemaKeywordContext(object: object, location: location, describe: describer)
+        let context = SchemaKeywordContext(object: object, location: location, describe: index.describe)
         let patterns = try compilePatternProperties(context)
         var keywords: [SchemaKeyword] = []
         // unevaluatedProperties/unevaluatedItems read the others' annotations: they go last.
@@ -106,7 +106,9 @@ extension SchemaCompiler {
                 keywords.append(.dependentSchemas(try subschemaMap(key, value, context), keyword: key))
             case "properties":
                 var schemas: [SchemaExactString: Int] = [:]
-                for (name, schema) in try subschemaMap(key, value, context) { schemas[SchemaExactString(name)] = schema }
+                for (name, schema) in try subschemaMap(key, value, context) {
+                    schemas[SchemaExactString(name)] = schema
+                }
                 keywords.append(.properties(schemas))
             case "patternProperties":
                 keywords.append(.patternProperties(patterns))
@@ -124,7 +126,9 @@ extension SchemaCompiler {
                         throw context.error(
                             "items must be a schema (object or boolean); use prefixItems for a list of schemas")
                     }
-                    if !list.isEmpty { keywords.append(.prefixItems(try subschemaList(key, value, context), keyword: key)) }
+                    if !list.isEmpty {
+                        keywords.append(.prefixItems(try subschemaList(key, value, context), keyword: key))
+                    }
                 } else {
                     let start = dialect.hasArrayItems ? 0 : (object["prefixItems"]?.arrayValue?.count ?? 0)
                     keywords.append(.items(try subschema([key], value, context), start: start, keyword: key))
@@ -164,8 +168,10 @@ extension SchemaCompiler {
         return SchemaObject(keywords: keywords + trailing, resource: resource, tracksEvaluation: !trailing.isEmpty)
     }
 
-    /// `maximum`/`minimum`, exclusive when draft 04's boolean `exclusiveMaximum`/`exclusiveMinimum` says so.
-    private func bound(_ key: String, _ value: JSONValue, _ context: SchemaKeywordContext) throws(JSONSchemaError) -> SchemaKeyword {
+    /// `maximum`/`minimum`, made exclusive by draft 04's boolean `exclusiveMaximum`/`exclusiveMinimum`.
+    private func bound(
+        _ key: String, _ value: JSONValue, _ context: SchemaKeywordContext
+    ) throws(JSONSchemaError) -> SchemaKeyword {
         let number = try context.number(value, key)
         let text = value.numberText ?? ""
         let isMaximum = key == "maximum"

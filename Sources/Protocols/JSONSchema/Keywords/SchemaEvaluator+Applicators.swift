@@ -1,7 +1,7 @@
 /// Keywords that apply subschemas to the same instance location: `$ref`, `$dynamicRef`,
 /// `allOf`, `anyOf`, `oneOf`, `not`, `if`/`then`/`else`, `dependentSchemas`.
 extension SchemaEvaluator {
-    func evaluateInPlace(_ keyword: SchemaKeyword, _ instance: JSONValue, _ local: inout EvaluatedLocations,
+    func evaluateInPlace(_ keyword: SchemaKeyword, _ instance: JSONValue, _ local: inout SchemaEvaluatedLocations,
                          track: Bool) -> Bool {
         switch keyword {
         case .ref(let target):
@@ -42,11 +42,11 @@ extension SchemaEvaluator {
 
         case .oneOf(let children):
             var passing: [Int] = []
-            var annotations = EvaluatedLocations()
+            var annotations = SchemaEvaluatedLocations()
             checking {
                 for (index, child) in children.enumerated() {
                     keywordTokens.append(String(index))
-                    var branch = EvaluatedLocations()
+                    var branch = SchemaEvaluatedLocations()
                     if evaluate(child, instance, &branch, track: track) {
                         passing.append(index)
                         annotations = branch
@@ -69,14 +69,14 @@ extension SchemaEvaluator {
             return false
 
         case .not(let child):
-            var ignored = EvaluatedLocations()
+            var ignored = SchemaEvaluatedLocations()
             let passed = checking { evaluate(child, instance, &ignored, track: false) }
             guard passed else { return true }
             report("value must not match the \"not\" schema")
             return false
 
         case .conditional(let condition, let then, let otherwise):
-            var conditionAnnotations = EvaluatedLocations()
+            var conditionAnnotations = SchemaEvaluatedLocations()
             let holds = checking { evaluate(condition, instance, &conditionAnnotations, track: track) }
             if holds, track { local.merge(conditionAnnotations) }
             guard let branch = holds ? then : otherwise else { return true }
@@ -130,7 +130,7 @@ extension SchemaEvaluator {
         for (index, child) in children.enumerated().prefix(Self.maximumExplainedBranches) {
             keywordTokens.append(String(index))
             let first = scratch(limit: 1) {
-                var ignored = EvaluatedLocations()
+                var ignored = SchemaEvaluatedLocations()
                 _ = evaluate(child, instance, &ignored, track: false)
             }.first
             keywordTokens.removeLast()

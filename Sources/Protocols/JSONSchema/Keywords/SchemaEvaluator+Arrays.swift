@@ -1,7 +1,7 @@
 /// Keywords that apply subschemas to an array's items: `prefixItems`, `items`, `contains`
 /// (with `minContains`/`maxContains`), `unevaluatedItems`.
 extension SchemaEvaluator {
-    func evaluateArrayKeyword(_ keyword: SchemaKeyword, _ items: [JSONValue], _ local: inout EvaluatedLocations,
+    func evaluateArrayKeyword(_ keyword: SchemaKeyword, _ items: [JSONValue], _ local: inout SchemaEvaluatedLocations,
                               track: Bool) -> Bool {
         var valid = true
         switch keyword {
@@ -37,7 +37,7 @@ extension SchemaEvaluator {
             checking {
                 for (index, item) in items.enumerated() {
                     instanceTokens.append(String(index))
-                    var ignored = EvaluatedLocations()
+                    var ignored = SchemaEvaluatedLocations()
                     let passed = evaluate(schema, item, &ignored, track: false)
                     instanceTokens.removeLast()
                     guard passed else { continue }

@@ -1,7 +1,7 @@
 /// Keywords that apply subschemas to an object's members: `properties`,
 /// `patternProperties`, `additionalProperties`, `propertyNames`, `unevaluatedProperties`.
 extension SchemaEvaluator {
-    func evaluateObjectKeyword(_ keyword: SchemaKeyword, _ object: JSONObject, _ local: inout EvaluatedLocations,
+    func evaluateObjectKeyword(_ keyword: SchemaKeyword, _ object: JSONObject, _ local: inout SchemaEvaluatedLocations,
                                track: Bool) -> Bool {
         var valid = true
         switch keyword {
@@ -56,13 +56,13 @@ extension SchemaEvaluator {
 
         case .propertyNames(let schema):
             for entry in object {
-                var ignored = EvaluatedLocations()
+                var ignored = SchemaEvaluatedLocations()
                 let name = JSONValue.string(entry.key)
                 guard !checking({ evaluate(schema, name, &ignored, track: false) }) else { continue }
                 valid = false
                 guard collecting else { break }
                 let reason = scratch(limit: 1) {
-                    var ignored = EvaluatedLocations()
+                    var ignored = SchemaEvaluatedLocations()
                     _ = evaluate(schema, name, &ignored, track: false)
                 }.first?.message
                 report("invalid property name \(JSONWriter.quoted(entry.key))" + (reason.map { ": " + $0 } ?? ""))

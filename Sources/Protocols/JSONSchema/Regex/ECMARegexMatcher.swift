@@ -29,6 +29,10 @@ struct ECMARegexMatcher {
         let lastStart = program.anchoredAtStart ? 0 : input.count
         var start = 0
         while start <= lastStart {
+            if let first = program.firstScalar {
+                while start < input.count, input[start] != first { start += 1 }
+                guard start < input.count else { return false }
+            }
             if run(pc: 0, position: start, requiredEnd: nil) { return true }
             if exhausted { return false }
             for slot in captures.indices { captures[slot] = -1 }
@@ -90,8 +94,8 @@ struct ECMARegexMatcher {
             case .inputEnd:
                 if position == input.count { pc += 1 } else { failed = true }
             case .wordBoundary(let negated):
-                let before = position > 0 && ScalarClass.isWordScalar(input[position - 1])
-                let after = position < input.count && ScalarClass.isWordScalar(input[position])
+                let before = position > 0 && ECMARegexClass.isWordScalar(input[position - 1])
+                let after = position < input.count && ECMARegexClass.isWordScalar(input[position])
                 if (before != after) != negated { pc += 1 } else { failed = true }
             case .backreference(let number):
                 let start = captures[2 * number]

@@ -2,7 +2,7 @@
 indirect enum ECMARegexNode: Sendable {
     case empty
     case scalar(UInt32)
-    case set(ScalarClass)
+    case set(ECMARegexClass)
     case sequence([ECMARegexNode])
     case alternation([ECMARegexNode])
     /// A group; `capture` is the 1-based capture number, nil for `(?:…)`.

@@ -78,7 +78,7 @@ struct ECMARegexParser {
             (atom, quantifiable) = try parseGroup()
         case ".":
             index += 1
-            atom = .set(ScalarClass.dot)
+            atom = .set(ECMARegexClass.dot)
         case "[":
             atom = try parseClass()
         case "\\":
@@ -226,7 +226,7 @@ struct ECMARegexParser {
 
     private enum Escape {
         case scalar(UInt32)
-        case set(ScalarClass.Item)
+        case set(ECMARegexClass.Item)
     }
 
     private mutating func parseAtomEscape() throws(SchemaRegexError) -> (ECMARegexNode, quantifiable: Bool) {
@@ -257,7 +257,7 @@ struct ECMARegexParser {
         default:
             switch try parseCharacterEscape(inClass: false) {
             case .scalar(let value): return (.scalar(value), true)
-            case .set(let item): return (.set(ScalarClass(items: [item])), true)
+            case .set(let item): return (.set(ECMARegexClass(items: [item])), true)
             }
         }
     }
@@ -303,12 +303,12 @@ struct ECMARegexParser {
         guard let scalar = current else { throw SchemaRegexError("pattern ends with a backslash") }
         index += 1
         switch scalar {
-        case "d": return .set(.ranges(ScalarClass.digitRanges, negated: false))
-        case "D": return .set(.ranges(ScalarClass.digitRanges, negated: true))
-        case "w": return .set(.ranges(ScalarClass.wordRanges, negated: false))
-        case "W": return .set(.ranges(ScalarClass.wordRanges, negated: true))
-        case "s": return .set(.ranges(ScalarClass.whitespaceRanges, negated: false))
-        case "S": return .set(.ranges(ScalarClass.whitespaceRanges, negated: true))
+        case "d": return .set(.ranges(ECMARegexClass.digitRanges, negated: false))
+        case "D": return .set(.ranges(ECMARegexClass.digitRanges, negated: true))
+        case "w": return .set(.ranges(ECMARegexClass.wordRanges, negated: false))
+        case "W": return .set(.ranges(ECMARegexClass.wordRanges, negated: true))
+        case "s": return .set(.ranges(ECMARegexClass.whitespaceRanges, negated: false))
+        case "S": return .set(.ranges(ECMARegexClass.whitespaceRanges, negated: true))
         case "t": return .scalar(0x09)
         case "n": return .scalar(0x0A)
         case "v": return .scalar(0x0B)
@@ -342,7 +342,7 @@ struct ECMARegexParser {
             }
             guard current == "}", !name.isEmpty else { throw SchemaRegexError("invalid Unicode property escape") }
             index += 1
-            guard let property = UnicodeProperty.named(name) else {
+            guard let property = ECMARegexProperty.named(name) else {
                 let key = name.split(separator: "=").first.map { $0.lowercased() } ?? ""
                 if ["script", "sc", "script_extensions", "scx"].contains(key), name.contains("=") {
                     throw SchemaRegexError("Unicode script properties (\\p{\(name)}) are not supported")
@@ -408,7 +408,7 @@ struct ECMARegexParser {
             index += 1
         }
         var ranges: [ClosedRange<UInt32>] = []
-        var items: [ScalarClass.Item] = []
+        var items: [ECMARegexClass.Item] = []
         while true {
             guard let scalar = current else { throw SchemaRegexError("missing ']'") }
             if scalar == "]" {
@@ -440,8 +440,8 @@ struct ECMARegexParser {
             case .set(let item): items.append(item)
             }
         }
-        if !ranges.isEmpty { items.insert(.ranges(ScalarClass.normalized(ranges), negated: false), at: 0) }
-        return .set(ScalarClass(items: items, isNegated: negated))
+        if !ranges.isEmpty { items.insert(.ranges(ECMARegexClass.normalized(ranges), negated: false), at: 0) }
+        return .set(ECMARegexClass(items: items, isNegated: negated))
     }
 
     private mutating func parseClassAtom() throws(SchemaRegexError) -> Escape {

@@ -34,11 +34,13 @@ struct ECMARegexProgram: Sendable {
     }
 
     var instructions: [Instruction] = []
-    var classes: [ScalarClass] = []
+    var classes: [ECMARegexClass] = []
     var captureSlots = 2
     var markCount = 0
     /// The pattern starts with `^` in every alternative: only position 0 can match.
     var anchoredAtStart = false
+    /// Every match starts with this scalar (the search skips other start positions).
+    var firstScalar: UInt32?
 
     init(_ parsed: ECMARegexParser.Result) throws(SchemaRegexError) {
         captureSlots = 2 * (parsed.captureCount + 1)
@@ -47,6 +49,17 @@ struct ECMARegexProgram: Sendable {
         instructions.append(.save(1))
         instructions.append(.match)
         anchoredAtStart = Self.startsWithInputStart(parsed.node)
+        firstScalar = Self.leadingScalar(parsed.node)
+    }
+
+    private static func leadingScalar(_ node: ECMARegexNode) -> UInt32? {
+        switch node {
+        case .scalar(let value): value
+        case .sequence(let nodes): nodes.first.flatMap(leadingScalar)
+        case .group(let inner, _): leadingScalar(inner)
+        case .quantified(let inner, let min, _, _) where min > 0: leadingScalar(inner)
+        default: nil
+        }
     }
 
     private static func startsWithInputStart(_ node: ECMARegexNode) -> Bool {
@@ -125,8 +138,11 @@ struct ECMARegexProgram: Sendable {
         let clear: Instruction? = inner.captureRange.map { .clearCaptures(2 * $0.lowerBound, 2 * $0.upperBound + 2) }
         let needsProgressCheck = inner.canMatchEmpty
         for _ in 0..<min {
+            let before = instructions.count
             if let clear { try append(clear) }
             try emit(inner)
+            // Repeating something that emits nothing (`(?:){1000000000}`) is that nothing.
+            if instructions.count == before { break }
         }
         if let max {
             guard max > min else { return }

@@ -10,16 +10,21 @@ struct SchemaRegex: Sendable {
     let source: String
     private let program: ECMARegexProgram
 
+    /// Extra budget per input scalar, so that long strings searched in linear time (a PEM
+    /// certificate against an unanchored pattern) are never cut short.
+    static let stepsPerScalar = 64
+
     init(_ pattern: String) throws(SchemaRegexError) {
         source = pattern
         program = try ECMARegexProgram(ECMARegexParser.parse(pattern))
     }
 
-    /// Whether the pattern matches anywhere in `string`; nil if it gave up after
-    /// `maximumSteps` (catastrophic backtracking).
+    /// Whether the pattern matches anywhere in `string`; nil if it gave up (catastrophic
+    /// backtracking) after `maximumSteps` plus ``stepsPerScalar`` per scalar of `string`.
     func matches(_ string: String, maximumSteps: Int = JSONSchema.defaultMaximumPatternSteps) -> Bool? {
         let input = string.unicodeScalars.map(\.value)
-        var matcher = ECMARegexMatcher(program: program, input: input, budget: maximumSteps)
+        let budget = maximumSteps + Self.stepsPerScalar * input.count
+        var matcher = ECMARegexMatcher(program: program, input: input, budget: budget)
         if matcher.search() { return true }
         return matcher.exhausted ? nil : false
     }

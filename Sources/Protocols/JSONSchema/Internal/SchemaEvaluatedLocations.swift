@@ -1,7 +1,7 @@
 /// The annotations `unevaluatedProperties` and `unevaluatedItems` read: which properties and
 /// items of the current instance some successful keyword (here or in an in-place subschema
 /// such as `allOf` or `$ref`) has already evaluated.
-struct EvaluatedLocations {
+struct SchemaEvaluatedLocations {
     var allProperties = false
     var properties: Set<SchemaExactString> = []
     var allItems = false
@@ -10,7 +10,7 @@ struct EvaluatedLocations {
     /// Individual items evaluated (`contains`).
     var items: Set<Int> = []
 
-    mutating func merge(_ other: EvaluatedLocations) {
+    mutating func merge(_ other: SchemaEvaluatedLocations) {
         allProperties = allProperties || other.allProperties
         if !other.properties.isEmpty { properties.formUnion(other.properties) }
         allItems = allItems || other.allItems

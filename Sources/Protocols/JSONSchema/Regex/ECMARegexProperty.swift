@@ -2,7 +2,7 @@
 /// `gc=Lu`, and `digit` as ICU spells `Nd`) and the binary properties the standard library
 /// exposes. Names match loosely (case, `_`, `-` and spaces ignored). Scripts are not
 /// available without tables the standard library does not expose, so they are rejected.
-enum UnicodeProperty: Sendable {
+enum ECMARegexProperty: Sendable {
     case generalCategories([Unicode.GeneralCategory])
     case binary(BinaryProperty)
     case any
@@ -69,7 +69,7 @@ enum UnicodeProperty: Sendable {
     }
 
     /// Looks up `\p{name}` / `\p{key=value}`; nil if unknown or unsupported.
-    static func named(_ text: String) -> UnicodeProperty? {
+    static func named(_ text: String) -> ECMARegexProperty? {
         if let equals = text.firstIndex(of: "=") {
             let key = loose(String(text[..<equals]))
             let value = loose(String(text[text.index(after: equals)...]))

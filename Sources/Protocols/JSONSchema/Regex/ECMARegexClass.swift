@@ -1,11 +1,11 @@
 /// A set of Unicode scalars as written in a pattern: `[a-z\d]`, `\w`, `.`, `\p{Letter}`.
 ///
 /// Membership is "any item contains the scalar", inverted when `isNegated`.
-struct ScalarClass: Sendable {
+struct ECMARegexClass: Sendable {
     enum Item: Sendable {
         /// Inclusive scalar-value ranges, sorted; `negated` complements just this item (`\D`).
         case ranges([ClosedRange<UInt32>], negated: Bool)
-        case property(UnicodeProperty, negated: Bool)
+        case property(ECMARegexProperty, negated: Bool)
     }
 
     var items: [Item]
@@ -80,7 +80,7 @@ struct ScalarClass: Sendable {
     static let lineTerminatorRanges: [ClosedRange<UInt32>] = [0x0A...0x0A, 0x0D...0x0D, 0x2028...0x2029]
 
     /// `.`: anything but a line terminator.
-    static let dot = ScalarClass(items: [.ranges(lineTerminatorRanges, negated: true)])
+    static let dot = ECMARegexClass(items: [.ranges(lineTerminatorRanges, negated: true)])
 
     static func isWordScalar(_ scalar: UInt32) -> Bool {
         (scalar >= 0x30 && scalar <= 0x39) || (scalar >= 0x41 && scalar <= 0x5A) || scalar == 0x5F

@@ -1,0 +1,14 @@
+/// A package fetched (and built) in the staging directory, ready for validation.
+struct PreparedPackage: Sendable {
+    /// The package contents (`<staging>/package`).
+    var packageDir: String
+    /// The stored artifact inside staging (e.g. `<staging>/calculator-0.1.0.tgz`).
+    var artifactPath: String
+    var version: String
+    /// `package_source` as stored (credentials redacted).
+    var displaySource: String
+    /// Where relative `file:` dependencies resolve (the user's directory for local imports).
+    var fileDependencyBase: String?
+    /// `node_modules` of a script build, reused for the runtime dir.
+    var keptNodeModules: String?
+}
