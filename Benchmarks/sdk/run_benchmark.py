@@ -11,7 +11,7 @@ h2load sending a pre-built length-prefixed gRPC request:
 Run from the repository root:
 
     .venv/bin/python Benchmarks/sdk/run_benchmark.py [-n 100000] [-c 10] [-m 10] [--invoke-runs 10]
-    .venv/bin/python Benchmarks/sdk/run_benchmark.py --invoke-only [--invoke-runs 30]
+    .venv/bin/python Benchmarks/sdk/run_benchmark.py --invoke-only [--invoke-runs 30] [--sdk OTHER_SDK_DIR]
 
 Needs node, npm (offline is fine), protoc and h2load (Debian: nghttp2-client).
 """
@@ -48,14 +48,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def install_example(tmp: Path) -> Path:
-    """A temp copy of calculator-js with its file: SDK dependency installed offline."""
+def install_example(tmp: Path, sdk: Path | None = None) -> Path:
+    """A temp copy of calculator-js with its file: SDK dependency installed
+    offline (from `sdk` instead of this checkout's, to compare two SDK trees)."""
     dest = tmp / "calculator-js"
     shutil.copytree(EXAMPLE, dest, ignore=shutil.ignore_patterns("node_modules"))
     pkg = json.loads((dest / "package.json").read_text())
     for name, spec in pkg["dependencies"].items():
         if spec.startswith("file:"):
-            pkg["dependencies"][name] = "file:" + str((EXAMPLE / spec[5:]).resolve())
+            target = sdk if sdk is not None and name == "@chaitin-ai/octobus-sdk" else EXAMPLE / spec[5:]
+            pkg["dependencies"][name] = "file:" + str(target.resolve())
     (dest / "package.json").write_text(json.dumps(pkg, indent=2))
     subprocess.run(["npm", "install", "--offline", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error"],
                    cwd=dest, check=True)
@@ -171,6 +173,7 @@ def main() -> int:
     parser.add_argument("-m", type=int, default=10, help="h2load max concurrent streams per connection")
     parser.add_argument("--invoke-runs", type=int, default=10)
     parser.add_argument("--invoke-only", action="store_true", help="only time --runtime invoke (no h2load runs)")
+    parser.add_argument("--sdk", type=Path, help="SDK directory to install instead of this checkout's sdk/")
     parser.add_argument("--json-out", type=Path, help="also write the results here")
     args = parser.parse_args()
 
@@ -181,7 +184,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="octobus-sdk-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        package = install_example(tmp)
+        package = install_example(tmp, args.sdk)
         descriptor = compile_descriptor(package, tmp / "calculator.protoset")
         types = message_types(descriptor)
         request = types[0](left=20, right=22).SerializeToString()

@@ -24,6 +24,11 @@ export function findHandler(service, fullName) {
   return handlers[name] ?? handlers[`/${name}`];
 }
 
+// The UNIMPLEMENTED message for a proto method without a handler (SPEC §10).
+export function unimplementedMessage(fullName, identity) {
+  return identity ? `method ${fullName} is not implemented by package ${identity}` : `method ${fullName} is not implemented`;
+}
+
 // The handler keys with any leading "/" removed, for validation and listing.
 export function handlerMethodNames(service) {
   return Object.keys(service?.handlers ?? {}).map((k) => (k.startsWith("/") ? k.slice(1) : k));

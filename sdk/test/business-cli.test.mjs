@@ -3,12 +3,13 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { examplesDir, makeTempDir, preparePackage } from "../test-support/packages.mjs";
+import { examplesDir, fixturesDir, makeTempDir, preparePackage } from "../test-support/packages.mjs";
 import { run } from "../test-support/processes.mjs";
 
 describe("business CLI", { timeout: 120_000 }, () => {
   let calc;
   let streaming;
+  let ledger;
   let cwd;
   const baseEnv = { ...process.env };
   delete baseEnv.OCTOBUS_SERVICE_CONTEXT;
@@ -18,12 +19,14 @@ describe("business CLI", { timeout: 120_000 }, () => {
   before(() => {
     calc = preparePackage(path.join(examplesDir, "calculator-js"));
     streaming = preparePackage(path.join(examplesDir, "streaming-js"));
+    ledger = preparePackage(path.join(fixturesDir, "upstream-style"));
     cwd = makeTempDir();
   });
 
   after(() => {
     calc?.cleanup();
     streaming?.cleanup();
+    ledger?.cleanup();
     fs.rmSync(cwd, { recursive: true, force: true });
   });
 
@@ -145,5 +148,14 @@ describe("business CLI", { timeout: 120_000 }, () => {
   test("--runtime cli is the same business CLI", async () => {
     const result = await cli(calc, ["--runtime", "cli", "add", "--data-json", '{"left":2,"right":2}']);
     assert.deepEqual(json(result), { result: 4 });
+  });
+  test("requests from JSON answer to proto field names, as requests from the wire do", async () => {
+    // The ledger handler reads `ctx.request.account_id` (the alias of accountId).
+    const metadata = path.join(cwd, "ledger-metadata.json");
+    fs.writeFileSync(metadata, JSON.stringify({ "x-request-id": "cli-1" }));
+    const result = await cli(ledger, ["transfer", "--data-json", '{"amount":"5","accountId":"9","email":"a@b"}', "--metadata", metadata]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(json(result).receipt.id, "r-9");
+    assert.equal(json(result).newBalance, "995");
   });
 });

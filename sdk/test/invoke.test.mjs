@@ -221,6 +221,31 @@ describe("--runtime invoke", { timeout: 120_000 }, () => {
     assert.match(lastLine(streaming.stderr), /^OCTOBUS_ERROR:\{"code":"UNIMPLEMENTED","message":"method probe\.v1\.ProbeService\/Ticks is server-streaming/);
   });
 
+  test("a response that is neither ProtoJSON nor an init object is INTERNAL naming the method", async () => {
+    const result = await invoke(probe, {
+      method: "probe.v1.ProbeService/BadResponse",
+      workdir,
+      descriptor: probeDescriptor,
+    });
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout.length, 0);
+    const error = JSON.parse(lastLine(result.stderr).slice("OCTOBUS_ERROR:".length));
+    assert.equal(error.code, "INTERNAL");
+    assert.match(error.message, /^invalid response from probe\.v1\.ProbeService\/BadResponse: .*probe\.v1\.Reply\.index: expected int32, got "not a number"/);
+  });
+
+  test("a request larger than a pipe buffer arrives whole", async () => {
+    const payload = Buffer.alloc(300 * 1024, 7);
+    const result = await invoke(probe, {
+      method: "probe.v1.ProbeService/Echo",
+      input: Buffer.concat([Buffer.from([0x0a, 0x80, 0xe0, 0x12]), payload]), // field 1, length 307200
+      workdir,
+      descriptor: probeDescriptor,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(protoc("decode", "probe.v1.Reply", probe, "probe.proto", result.stdout).toString(), /^size: 307200$/m);
+  });
+
   test("bad flags and unreadable inputs are still reported as an OCTOBUS_ERROR line", async () => {
     const missingFlag = await invoke(calc, {
       args: ["--runtime", "invoke", "--method", "calculator.v1.CalculatorService/Add", "--config", "config.json", "--workdir", workdir],

@@ -4,7 +4,9 @@ import { createHandlerContext } from "../handlers/context.js";
 import { encodeResponse } from "../handlers/message-codec.js";
 import { Metadata } from "../metadata.js";
 import { loadServicePackage } from "../package/load-package.js";
-import { decodeMessage, fromJson, messageJsonSchema, toJson } from "../protobuf/index.js";
+import { decodeMessage } from "../protobuf/decode.js";
+import { fromJson } from "../protobuf/json/from-json.js";
+import { toJson } from "../protobuf/json/to-json.js";
 import { parseFlags, exclusive } from "../runtime/args.js";
 import { SERVICE_CONTEXT_ENV, applyServiceContext } from "../runtime/service-context.js";
 import { parseJsonText, readJsonSource, readMetadataFile } from "../runtime/sources.js";
@@ -104,7 +106,9 @@ export function renderUsage(serviceName, commands) {
   return lines.join("\n");
 }
 
-export function commandContract(command) {
+// The JSON Schema builder is loaded only for `<command> --help`.
+export async function commandContract(command) {
+  const { messageJsonSchema } = await import("../protobuf/json-schema.js");
   return {
     command: command.name,
     method: command.method.fullName,
@@ -124,7 +128,7 @@ export function commandContract(command) {
 
 async function readStdinText(stdin) {
   const chunks = [];
-  for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  for await (const chunk of stdin ?? process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
   return Buffer.concat(chunks).toString("utf8");
 }
 
@@ -146,7 +150,9 @@ async function runCommand(command, flags, { service, pkg, env, cwd, stdin, stdou
   const json = await readRequestJson(flags, cwd, stdin);
   let request;
   try {
-    request = fromJson(command.method.input, json);
+    // With the proto-name aliases a request decoded from the wire has, so a
+    // handler reads the same names under the CLI and the daemon.
+    request = fromJson(command.method.input, json, { protoNameAliases: true });
   } catch (error) {
     throw new GrpcError(INVALID_ARGUMENT, `invalid request for ${command.method.fullName}: ${error.message}`);
   }
@@ -155,14 +161,14 @@ async function runCommand(command, flags, { service, pkg, env, cwd, stdin, stdou
   const response = await handler(createHandlerContext({ method: command.method.fullName, metadata, runtime, request }));
   // Through the wire bytes and back, so the CLI prints exactly what a gRPC
   // client of the same handler would receive.
-  const message = decodeMessage(command.method.output, encodeResponse(command.method, response));
+  const message = decodeMessage(command.method.output, await encodeResponse(command.method, response));
   stdout.write(`${JSON.stringify(toJson(command.method.output, message), null, 2)}\n`);
 }
 
 // Returns the exit code; errors are printed as `<NAME>: <message>`.
 export async function runBusinessCli({ service, args, env, cwd, entryFile, stdin, stdout, stderr }) {
   try {
-    const pkg = loadServicePackage({ env, cwd, entryFile });
+    const pkg = await loadServicePackage({ env, cwd, entryFile });
     const commands = buildCommands({ registry: pkg.registry, manifest: pkg.manifest, service });
     const [name, ...rest] = args;
     if (name === undefined || name === "--help" || name === "-h" || name === "help") {
@@ -176,7 +182,7 @@ export async function runBusinessCli({ service, args, env, cwd, entryFile, stdin
     }
     const flags = parseFlags(rest.map((a) => (a === "-h" ? "--help" : a)), COMMAND_FLAGS, name);
     if (flags.help) {
-      stdout.write(`${JSON.stringify(commandContract(command), null, 2)}\n`);
+      stdout.write(`${JSON.stringify(await commandContract(command), null, 2)}\n`);
       return 0;
     }
     exclusive(flags, ["data", "data-json"]);

@@ -4,7 +4,7 @@ import { findPackageDir } from "../package/package-root.js";
 import { exclusive, parseFlags } from "../runtime/args.js";
 import { runInspect } from "../runtime/inspect.js";
 import { writeBootstrapPackage } from "./bootstrap.js";
-import { runClientGeneration } from "./client-generation.js";
+import { CLIENT_USAGE, runClientGeneration } from "./client-generation.js";
 import { formatValidation, validatePackage } from "./validate.js";
 
 export const SDK_CLI_USAGE = `Usage: octobus-sdk <command> [options]
@@ -18,7 +18,7 @@ Commands:
             handler are errors)
   inspect   [--json | --yaml] [--config-schema | --secret-schema]
             print package metadata or one of its schemas
-`;
+${CLIENT_USAGE}`;
 
 // The `octobus-sdk` developer tool. Returns the exit code.
 export async function runSdkCli({
@@ -52,7 +52,7 @@ export async function runSdkCli({
       }
       case "validate": {
         const flags = parseFlags(rest, { strict: "boolean" }, "validate");
-        const result = validatePackage({ packageDir: findPackageDir({ env, cwd }), env, strict: flags.strict === true });
+        const result = await validatePackage({ packageDir: findPackageDir({ env, cwd }), env, strict: flags.strict === true });
         (result.valid ? stdout : stderr).write(formatValidation(result));
         return result.valid ? 0 : 1;
       }

@@ -8,7 +8,7 @@ import { loadRegistry } from "../package/descriptors.js";
 // manifest, bin entry, proto compilation, and the entry's handler keys
 // against the proto methods. Returns { valid, issues, … }; issues are
 // { level: "error"|"warning", message }.
-export function validatePackage({ packageDir, env = process.env, strict = false }) {
+export async function validatePackage({ packageDir, env = process.env, strict = false }) {
   const issues = [];
   const error = (message) => issues.push({ level: "error", message });
   const warning = (message) => issues.push({ level: "warning", message });
@@ -42,7 +42,7 @@ export function validatePackage({ packageDir, env = process.env, strict = false 
 
   let registry;
   try {
-    registry = loadRegistry({ packageDir, manifest, env: { ...env, OCTOBUS_DESCRIPTOR_PATH: "" } });
+    registry = await loadRegistry({ packageDir, manifest, env: { ...env, OCTOBUS_DESCRIPTOR_PATH: "" } });
   } catch (e) {
     error(e.message);
   }

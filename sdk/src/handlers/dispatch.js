@@ -1,13 +1,9 @@
 import { GrpcError, toStatus } from "../errors/grpc-error.js";
 import { stripControlMetadata } from "../metadata.js";
-import { findHandler } from "../service.js";
+import { findHandler, unimplementedMessage } from "../service.js";
 import { INTERNAL, OK, UNIMPLEMENTED } from "../status.js";
 import { createHandlerContext } from "./context.js";
 import { decodeRequest, encodeResponse } from "./message-codec.js";
-
-export function unimplementedMessage(fullName, identity) {
-  return identity ? `method ${fullName} is not implemented by package ${identity}` : `method ${fullName} is not implemented`;
-}
 
 function isIterable(value) {
   return (
@@ -29,7 +25,7 @@ async function sendAll(call, method, responses) {
     throw new GrpcError(INTERNAL, "streaming handler must return an iterable response");
   }
   for await (const item of responses) {
-    await call.sendMessage(encodeResponse(method, item));
+    await call.sendMessage(await encodeResponse(method, item));
   }
   call.sendStatus(OK);
 }
@@ -57,7 +53,7 @@ export function createMethodRoute({ method, service, runtime, identity, onHandle
     unary: async (call) => {
       const request = decodeRequest(method, await call.readSingleRequest());
       const response = await handler(contextFor(call, { request }));
-      await call.sendLastMessage(encodeResponse(method, response));
+      await call.sendLastMessage(await encodeResponse(method, response));
     },
     server_streaming: async (call) => {
       const request = decodeRequest(method, await call.readSingleRequest());
@@ -65,7 +61,7 @@ export function createMethodRoute({ method, service, runtime, identity, onHandle
     },
     client_streaming: async (call) => {
       const response = await handler(contextFor(call, { requests: decodedRequests(call, method) }));
-      await call.sendLastMessage(encodeResponse(method, response));
+      await call.sendLastMessage(await encodeResponse(method, response));
     },
     bidi_streaming: async (call) => {
       const requests = decodedRequests(call, method);

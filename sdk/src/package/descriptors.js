@@ -1,15 +1,13 @@
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { UsageError } from "../errors/usage-error.js";
-import { Registry } from "../protobuf/index.js";
+import { Registry } from "../protobuf/registry.js";
 
 // The FileDescriptorSet of a package: the one the daemon compiled at import
 // (`$OCTOBUS_DESCRIPTOR_PATH`), else protoc run here on service.json's proto
 // roots and files, with the same flags the daemon uses (SPEC §3.3) so both
 // paths name files identically.
-export function loadDescriptorSetBytes({ packageDir, manifest, env = process.env }) {
+export async function loadDescriptorSetBytes({ packageDir, manifest, env = process.env }) {
   if (env.OCTOBUS_DESCRIPTOR_PATH) {
     const file = path.resolve(env.OCTOBUS_DESCRIPTOR_PATH);
     try {
@@ -21,7 +19,10 @@ export function loadDescriptorSetBytes({ packageDir, manifest, env = process.env
   return compileDescriptorSet({ packageDir, manifest, env });
 }
 
-export function compileDescriptorSet({ packageDir, manifest, env = process.env }) {
+// node:child_process (and with it net, dgram, streams) is loaded only when
+// protoc must run, which the daemon's instances never need.
+export async function compileDescriptorSet({ packageDir, manifest, env = process.env }) {
+  const [{ spawnSync }, { default: os }] = await Promise.all([import("node:child_process"), import("node:os")]);
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "octobus-descriptor-"));
   const out = path.join(outDir, "descriptor.protoset");
   const args = [
@@ -50,8 +51,8 @@ export function compileDescriptorSet({ packageDir, manifest, env = process.env }
   }
 }
 
-export function loadRegistry(options) {
-  const bytes = loadDescriptorSetBytes(options);
+export async function loadRegistry(options) {
+  const bytes = await loadDescriptorSetBytes(options);
   try {
     return Registry.fromFileDescriptorSet(bytes);
   } catch (error) {

@@ -3,10 +3,10 @@ import { findPackageDir } from "./package-root.js";
 import { loadRegistry } from "./descriptors.js";
 
 // Everything the runtime needs to know about the package it runs in.
-export function loadServicePackage({ env = process.env, cwd = process.cwd(), entryFile, packageDir } = {}) {
+export async function loadServicePackage({ env = process.env, cwd = process.cwd(), entryFile, packageDir } = {}) {
   const dir = packageDir ?? findPackageDir({ env, cwd, entryFile });
   const manifest = readServiceManifest(dir);
-  const registry = loadRegistry({ packageDir: dir, manifest, env });
+  const registry = await loadRegistry({ packageDir: dir, manifest, env });
   return { packageDir: dir, manifest, registry };
 }
 

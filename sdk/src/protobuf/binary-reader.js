@@ -26,6 +26,8 @@ export class BinaryReader {
     this.hi = 0;
     // Closed-enum values the enum does not list, waiting to become unknown fields.
     this.rejected = undefined;
+    // Whether decoded messages get proto-name aliases (decodeMessage option).
+    this.aliases = false;
   }
 
   // Throws ProtobufError: "<problem> at offset N while reading <what> of field

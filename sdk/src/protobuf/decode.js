@@ -7,6 +7,8 @@
 // re-emitted by encodeMessage, so a proxy that decodes and re-encodes loses
 // nothing. Values of closed (proto2) enums that the enum does not list are
 // unknown fields too, as in the reference implementations.
+// `options.protoNameAliases` makes every message (nested ones too) also
+// answer to its proto field names (proto-name-aliases.js).
 import { BinaryReader } from "./binary-reader.js";
 import { ProtobufError } from "./errors.js";
 import { Op, codecTable, entryForNumber } from "./field-table.js";
@@ -30,7 +32,8 @@ export function decodeMessage(desc, bytes, options) {
   }
   const reader = new BinaryReader(bytes);
   const maxDepth = options?.maxDepth ?? defaultMaximumRecursionDepth;
-  const msg = createZeroMessage(desc);
+  reader.aliases = options?.protoNameAliases === true;
+  const msg = createZeroMessage(desc, reader.aliases);
   try {
     readMessage(reader, desc, msg, undefined, maxDepth);
   } catch (e) {
@@ -124,13 +127,13 @@ function readField(reader, e, wt, msg, tagPos, maxDepth) {
         // A repeated occurrence of a message field merges into the first.
         target = current !== undefined && current.case === e.name ? current.value : undefined;
         if (target === undefined) {
-          target = createZeroMessage(e.message);
+          target = createZeroMessage(e.message, reader.aliases);
           msg[e.oneof] = { case: e.name, value: target };
         }
       } else {
         target = msg[e.name];
         if (target === undefined) {
-          target = createZeroMessage(e.message);
+          target = createZeroMessage(e.message, reader.aliases);
           msg[e.name] = target;
         }
       }
@@ -172,7 +175,7 @@ function readField(reader, e, wt, msg, tagPos, maxDepth) {
     }
     case Op.LIST_MESSAGE: {
       if (wt !== e.wireType) wrongWireType(reader, e, wt, tagPos);
-      const item = createZeroMessage(e.message);
+      const item = createZeroMessage(e.message, reader.aliases);
       readNested(reader, e, item, maxDepth);
       msg[e.name].push(item);
       return;
@@ -242,7 +245,7 @@ function readMapEntry(reader, e, msg, maxDepth) {
           break;
         case "message": {
           if (wt !== WireType.LengthDelimited) mapWireTypeError(e, "value", wt, tagPos);
-          value ??= createZeroMessage(e.message);
+          value ??= createZeroMessage(e.message, reader.aliases);
           if (++reader.depth > maxDepth) reader.fail(`messages nested deeper than ${maxDepth} levels`);
           const valueEnd = reader.delimitedEnd();
           reader.limit = valueEnd;
@@ -269,7 +272,7 @@ function readMapEntry(reader, e, msg, maxDepth) {
     mapKeyToString(key ?? scalarZeroValue(e.mapKey, false)),
     value ??
       (e.mapKind === "message"
-        ? createZeroMessage(e.message)
+        ? createZeroMessage(e.message, reader.aliases)
         : e.mapKind === "enum"
           ? (e.enum.values[0]?.number ?? 0)
           : scalarZeroValue(e.scalar, e.longAsString)),

@@ -49,6 +49,8 @@ function buildTable(desc) {
     // the prototype chain, so "is it set" means "is it an own property".
     usesPrototype: !proto3,
     prototype: proto3 ? undefined : buildPrototype(desc, entries),
+    // Built on first use by proto-name-aliases.js.
+    aliasPrototype: undefined,
     zeroMembers: zeroMembers(desc, entries, proto3),
   };
   Object.defineProperty(desc, tableKey, { value: table, enumerable: false });

@@ -3,14 +3,18 @@
 // and answers "is this field set" the way protobuf-es does.
 import { FieldPresence } from "./features.js";
 import { Op, Zero, codecTable } from "./field-table.js";
+import { aliasPrototype } from "./proto-name-aliases.js";
 import { isScalarZero } from "./scalar.js";
 
 // A new message with every field unset. proto3 messages are plain objects;
 // other syntaxes inherit explicit-presence defaults from a shared prototype
 // (so `msg.x` reads `[default = …]` while `Object.hasOwn(msg, "x")` is false).
-export function createZeroMessage(desc) {
+// With `aliases`, the prototype also carries the type's proto-name aliases
+// (proto-name-aliases.js), for requests handed to handlers.
+export function createZeroMessage(desc, aliases = false) {
   const table = codecTable(desc);
-  const msg = table.prototype !== undefined ? Object.create(table.prototype) : {};
+  const prototype = aliases ? aliasPrototype(table) : table.prototype;
+  const msg = prototype !== undefined ? Object.create(prototype) : {};
   const { names, kinds, constants } = table.zeroMembers;
   for (let i = 0; i < names.length; i++) {
     switch (kinds[i]) {

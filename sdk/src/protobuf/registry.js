@@ -10,7 +10,7 @@ import { ProtobufError } from "./errors.js";
 let bootstrap;
 
 // Descriptors for google.protobuf.FileDescriptorSet itself, built once.
-function fileDescriptorSetDesc() {
+export function fileDescriptorSetDesc() {
   if (bootstrap === undefined) {
     const { types } = buildDescriptors([descriptorProtoBootstrap], undefined);
     bootstrap = types.get("google.protobuf.FileDescriptorSet");

@@ -141,7 +141,9 @@ Commands:
           OCTOBUS_SERVICE_CONTEXT applies
   inspect [--json | --yaml] [--config-schema | --secret-schema | --handlers]
   cli     <command> [options]   the business CLI (same as running without --runtime)
-  client-stub / client-package  client code generation (see octobus-sdk --help)
+  client-stub    [--transport connect|grpc] [--base-url URL] [--factory NAME] [--out FILE]
+  client-package [--transport connect|grpc] [--base-url URL] [--factory NAME] --out DIR [--name N] [--force]
+          a dependency-free client for the package's services (see the SDK README)
 `;
 
 // argv after "--runtime": `<command> [flags…]`.

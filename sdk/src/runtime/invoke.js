@@ -2,21 +2,26 @@ import path from "node:path";
 import { GrpcError, toStatus } from "../errors/grpc-error.js";
 import { UsageError } from "../errors/usage-error.js";
 import { createHandlerContext } from "../handlers/context.js";
-import { unimplementedMessage } from "../handlers/dispatch.js";
 import { decodeRequest, encodeResponse } from "../handlers/message-codec.js";
 import { loadServicePackage, packageIdentity } from "../package/load-package.js";
-import { findHandler } from "../service.js";
+import { findHandler, unimplementedMessage } from "../service.js";
 import { INTERNAL, UNIMPLEMENTED } from "../status.js";
 import { statusName } from "../status-names.js";
+import { readFdToEnd, writeToFd } from "./fd-io.js";
 import { readJsonFile, readMetadataFile, readSecret } from "./sources.js";
 
-async function readAll(stream) {
+// stdin/stdout/stderr: streams when the caller passed them (runService
+// options, tests), else the process's descriptors 0/1/2 used directly (see
+// fd-io.js for why).
+async function readInput(stream) {
+  if (stream === undefined) return readFdToEnd(0, { close: false });
   const chunks = [];
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
   return Buffer.concat(chunks);
 }
 
-function write(stream, data) {
+function writeOutput(stream, fd, data) {
+  if (stream === undefined) return writeToFd(fd, data);
   return new Promise((resolve, reject) => {
     stream.write(data, (error) => (error ? reject(error) : resolve()));
   });
@@ -56,14 +61,14 @@ export async function runInvoke({ service, command, env, cwd, entryFile, stdin, 
     const config = readJsonFile(command.config, workdir, "config");
     const secret = await readSecret({ file: command.secret, fd: command.secretFd, workdir });
     const metadata = readMetadataFile(command.metadata, workdir);
-    const pkg = loadServicePackage({ env, cwd, entryFile });
+    const pkg = await loadServicePackage({ env, cwd, entryFile });
     const identity = packageIdentity(pkg.manifest);
     const fullName = command.method.replace(/^\//, "");
     const method = findUnaryMethod(pkg.registry, fullName, identity);
     const handler = findHandler(service, method.fullName);
     if (!handler) throw new GrpcError(UNIMPLEMENTED, unimplementedMessage(method.fullName, identity));
 
-    const request = decodeRequest(method, await readAll(stdin));
+    const request = decodeRequest(method, await readInput(stdin));
     const runtime = {
       config,
       secret,
@@ -73,13 +78,13 @@ export async function runInvoke({ service, command, env, cwd, entryFile, stdin, 
       packageDir: pkg.packageDir,
     };
     const response = await handler(createHandlerContext({ method: method.fullName, metadata, runtime, request }));
-    await write(stdout, encodeResponse(method, response));
+    await writeOutput(stdout, 1, await encodeResponse(method, response));
     return 0;
   } catch (error) {
     // A bad flag or unreadable config is the server's problem, not the
     // RPC caller's, so it travels as INTERNAL rather than INVALID_ARGUMENT.
     const { code, message } = error instanceof UsageError ? { code: INTERNAL, message: error.message } : toStatus(error);
-    await write(stderr, octobusErrorLine(code, message));
+    await writeOutput(stderr, 2, octobusErrorLine(code, message));
     return 1;
   }
 }

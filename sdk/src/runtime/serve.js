@@ -1,5 +1,6 @@
 import path from "node:path";
 import { addServiceRoutes } from "../handlers/dispatch.js";
+import { loadResponseNormalizer } from "../handlers/message-codec.js";
 import { loadServicePackage, packageIdentity } from "../package/load-package.js";
 import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES, GrpcServer } from "../server/grpc-server.js";
 import { addHealthRoutes } from "../server/health.js";
@@ -32,13 +33,14 @@ export async function runServe({ service, command, env, cwd, entryFile, stdout, 
   let secret = await readSecret({ file: command.secret, json: command.secretJson, fd: command.secretFd, workdir });
   if (command.command === "dev") ({ config, secret } = applyServiceContext({ config, secret, env, cwd }));
 
-  const pkg = loadServicePackage({ env, cwd, entryFile });
+  const pkg = await loadServicePackage({ env, cwd, entryFile });
   const identity = packageIdentity(pkg.manifest);
   const server = new GrpcServer({
     maxReceiveMessageBytes: limit(options.maxReceiveMessageBytes, env, "OCTOBUS_SDK_MAX_RECEIVE_MESSAGE_BYTES", DEFAULT_MAX_RECEIVE_MESSAGE_BYTES),
     maxSendMessageBytes: limit(options.maxSendMessageBytes, env, "OCTOBUS_SDK_MAX_SEND_MESSAGE_BYTES", -1),
   });
   const graceMs = limit(options.shutdownGraceMs, env, "OCTOBUS_SDK_SHUTDOWN_GRACE_MS", DEFAULT_SHUTDOWN_GRACE_MS);
+  await loadResponseNormalizer();
   addHealthRoutes(server);
   addServiceRoutes(server, {
     registry: pkg.registry,

@@ -1,8 +1,8 @@
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { UsageError } from "../errors/usage-error.js";
 import { Metadata, isOctobusControlKey } from "../metadata.js";
+import { readFdToEnd } from "./fd-io.js";
 
 export function parseJsonText(text, source) {
   try {
@@ -32,30 +32,6 @@ export function readJsonSource({ file, json, workdir, label, fallback = {} }) {
   return fallback;
 }
 
-// Read a file descriptor to EOF and close it. The daemon hands the secret over
-// as the read end of a pipe on fd 3 (SPEC §5.1). A blocking descriptor (pipe,
-// file, socketpair end) is read synchronously; a non-blocking one answers
-// EAGAIN and is then read through a libuv stream instead.
-export async function readFdToEnd(fd) {
-  try {
-    const text = fs.readFileSync(fd, "utf8");
-    fs.closeSync(fd);
-    return text;
-  } catch (error) {
-    if (error.code !== "EAGAIN") throw error;
-  }
-  return new Promise((resolve, reject) => {
-    const socket = new net.Socket({ fd, readable: true, writable: false });
-    const chunks = [];
-    socket.on("data", (chunk) => chunks.push(chunk));
-    socket.on("error", reject);
-    socket.on("end", () => {
-      socket.destroy();
-      resolve(Buffer.concat(chunks).toString("utf8"));
-    });
-  });
-}
-
 export async function readSecret({ file, json, fd, workdir, fallback = {} }) {
   if (fd !== undefined) {
     const number = Number(fd);
@@ -64,7 +40,9 @@ export async function readSecret({ file, json, fd, workdir, fallback = {} }) {
     }
     let text;
     try {
-      text = await readFdToEnd(number);
+      // The daemon hands the secret over as the read end of a pipe on fd 3
+      // (SPEC §5.1); it is read to EOF and closed.
+      text = (await readFdToEnd(number)).toString("utf8");
     } catch (error) {
       throw new UsageError(`--secret-fd ${number} cannot be read: ${error.code === "EBADF" ? "descriptor is not open" : error.message}`);
     }

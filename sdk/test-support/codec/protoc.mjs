@@ -5,9 +5,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Registry } from "../../../src/protobuf/index.js";
+import { Registry } from "../../src/protobuf/index.js";
 
-export const fixturesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
+export const fixturesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "test", "codec", "fixtures");
 const includeDirs = [fixturesDir, "/usr/include"];
 const fixtureFiles = ["service.proto", "all_types.proto", "proto2_types.proto"];
 

@@ -1,6 +1,6 @@
 // Seeded generator of random codec.test.AllTypes init objects covering every
 // field kind, with edge values mixed in. Deterministic for a given seed.
-import { encodeMessage } from "../../../src/protobuf/index.js";
+import { encodeMessage } from "../../src/protobuf/index.js";
 
 export function randomGenerator(random, registry) {
   const pick = (items) => items[Math.floor(random() * items.length)];

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createMessage, decodeMessage, encodeMessage } from "../../src/protobuf/index.js";
-import { fixtureRegistry, hex, protocDecode, protocEncode } from "./support/protoc.mjs";
+import { fixtureRegistry, hex, protocDecode, protocEncode } from "../../test-support/codec/protoc.mjs";
 
 const registry = fixtureRegistry();
 

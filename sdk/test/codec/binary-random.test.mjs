@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createMessage, decodeMessage, encodeMessage } from "../../src/protobuf/index.js";
-import { fixtureRegistry, prng, protocDecode, protocEncode } from "./support/protoc.mjs";
-import { randomGenerator } from "./support/random-messages.mjs";
+import { fixtureRegistry, prng, protocDecode, protocEncode } from "../../test-support/codec/protoc.mjs";
+import { randomGenerator } from "../../test-support/codec/random-messages.mjs";
 
 const registry = fixtureRegistry();
 const allTypes = registry.getMessage("codec.test.AllTypes");

@@ -12,7 +12,7 @@ import {
   normalizeResponse,
   toJson,
 } from "../../src/protobuf/index.js";
-import { fixtureRegistry } from "./support/protoc.mjs";
+import { fixtureRegistry } from "../../test-support/codec/protoc.mjs";
 
 const registry = fixtureRegistry();
 const allTypes = registry.getMessage("codec.test.AllTypes");
@@ -161,13 +161,28 @@ test("normalizeResponse: falls back to an init object when ProtoJSON fails", () 
   assert.equal(extra.result, 3);
 });
 
-test("normalizeResponse: anything unusable becomes an empty message", () => {
+test("normalizeResponse: values that are not objects become an empty message", () => {
   const empty = createMessage(response);
-  for (const value of [undefined, null, "text", 42, true, [1, 2], { result: "not a number", serviceId: 5 }]) {
+  for (const value of [undefined, null, "text", 42, true, 5n, [1, 2], []]) {
     assert.deepStrictEqual(normalizeResponse(response, value), empty, String(value));
   }
   // a message of another type is read as an init object: nothing matches
   assert.deepStrictEqual(normalizeResponse(response, createMessage(request, { left: 1 })), empty);
+  // unknown keys: not ProtoJSON, but a valid (empty) init object, as in protobuf-es
+  assert.deepStrictEqual(normalizeResponse(response, { debug: true }), empty);
+});
+
+test("normalizeResponse: an object that is neither ProtoJSON nor an init object is an error naming both problems", () => {
+  assert.throws(() => normalizeResponse(response, { result: "not a number", serviceId: 5 }), (error) => {
+    assert.equal(error.name, "ProtobufError");
+    assert.match(error.message, /^the value is neither ProtoJSON nor an init object of calculator\.v1\.CalculatorResponse: /);
+    assert.match(error.message, /cannot create calculator\.v1\.CalculatorResponse\.result: expected double, got "not a number"/);
+    assert.match(error.message, /\(as ProtoJSON: cannot decode field calculator\.v1\.CalculatorResponse\.result from JSON: .*\)$/);
+    return true;
+  });
+  assert.throws(() => normalizeResponse(allTypes, { nested: { a: "x", b: 5n } }), /cannot create codec\.test\.Nested\.a: expected int32/);
+  assert.throws(() => normalizeResponse(allTypes, { scalars: { fBytes: 5 } }), /f_bytes/);
+  assert.throws(() => normalizeResponse(allTypes, new Uint8Array([1])), /expected an init object, got Uint8Array\(1\)/);
 });
 
 test("jstype = JS_STRING: 64-bit values are decimal strings, as in protobuf-es", () => {

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { messageJsonSchema } from "../../src/protobuf/index.js";
-import { fixtureRegistry } from "./support/protoc.mjs";
+import { fixtureRegistry } from "../../test-support/codec/protoc.mjs";
 
 const registry = fixtureRegistry();
 

@@ -11,8 +11,8 @@ import {
   toJson,
   toJsonString,
 } from "../../src/protobuf/index.js";
-import { fixtureRegistry, prng } from "./support/protoc.mjs";
-import { randomGenerator } from "./support/random-messages.mjs";
+import { fixtureRegistry, prng } from "../../test-support/codec/protoc.mjs";
+import { randomGenerator } from "../../test-support/codec/random-messages.mjs";
 
 const registry = fixtureRegistry();
 const allTypes = registry.getMessage("codec.test.AllTypes");

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { performance } from "node:perf_hooks";
 import { ProtobufError, createMessage, decodeMessage, encodeMessage } from "../../src/protobuf/index.js";
-import { fixtureRegistry, hex, prng } from "./support/protoc.mjs";
-import { randomGenerator } from "./support/random-messages.mjs";
+import { fixtureRegistry, hex, prng } from "../../test-support/codec/protoc.mjs";
+import { randomGenerator } from "../../test-support/codec/random-messages.mjs";
 
 const registry = fixtureRegistry();
 const scalars = registry.getMessage("codec.test.Scalars");

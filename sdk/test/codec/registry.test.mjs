@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { FieldPresence, ProtobufError, Registry, ScalarType } from "../../src/protobuf/index.js";
-import { compileFixtures, fixtureRegistry } from "./support/protoc.mjs";
+import { compileFixtures, fixtureRegistry } from "../../test-support/codec/protoc.mjs";
 
 const registry = fixtureRegistry();
 

@@ -75,15 +75,15 @@ def test_proto_method_without_handler_is_unimplemented_naming_the_package(stub):
     assert err.value.details() == "method probe.v1.ProbeService/NoHandler is not implemented by package probe@0.1.0"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sdk/src/protobuf normalizeResponse turns an object it cannot convert into an empty message; "
-    "upstream (protobuf-es create + toBinary) fails the call with INTERNAL. Reported to the lead.",
-)
 def test_unencodable_response_is_internal(stub):
+    # {index: "not a number"} is neither ProtoJSON nor an init object of Reply:
+    # INTERNAL naming the method and the field, not OK with an empty message.
     with pytest.raises(grpc.RpcError) as err:
         stub.BadResponse(stub.Request("BadResponse"), timeout=5)
     assert err.value.code() == grpc.StatusCode.INTERNAL
+    details = err.value.details()
+    assert details.startswith("invalid response from probe.v1.ProbeService/BadResponse: ")
+    assert "probe.v1.Reply.index" in details
 
 
 def test_streaming_handler_returning_non_iterable_is_internal(stub):

@@ -1,7 +1,8 @@
 """A package written exactly in the upstream SDK's style (sdk/test/fixtures/
 upstream-style) serves correctly: BigInt int64 fields, `{case, value}` oneofs,
 `metadata.get(k)[0]`, `GrpcError(grpcStatus.X, …)`, `status.X`, a "/"-prefixed
-handler key, ProtoJSON-shaped stream items, WKT Timestamp values."""
+handler key, ProtoJSON-shaped stream items, WKT Timestamp values, request
+fields read by their proto names (`request.account_id`)."""
 
 from __future__ import annotations
 
@@ -91,3 +92,12 @@ def test_slash_prefixed_handler_key_and_protojson_stream_items(stub):
     assert [r.sequence for r in replies] == [1, 2, 3]
     assert {r.account_id for r in replies} == {2**63 + 5}
     assert [r.memo for r in replies] == ["entry 1", "entry 2", "entry 3"]
+
+
+def test_handler_reads_request_fields_by_proto_name_nested_too(stub):
+    # The handler reads `account_id` and `filter.memo_prefix` (proto names).
+    request = stub.Request("History", account_id=7, count=2)
+    request.filter.memo_prefix = "memo"
+    replies = list(stub.History(request, timeout=5))
+    assert [r.memo for r in replies] == ["memo 1", "memo 2"]
+    assert {r.account_id for r in replies} == {7}

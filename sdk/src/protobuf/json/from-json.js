@@ -3,7 +3,8 @@
 // errors unless `ignoreUnknownFields`, values must have their ProtoJSON types,
 // and well-known types take their special forms. `google.protobuf.Any`
 // resolves type URLs through `options.registry`, by default the registry the
-// descriptor came from.
+// descriptor came from. `options.protoNameAliases` gives the messages the
+// proto-name aliases handlers see (proto-name-aliases.js).
 import { encodeMessage } from "../encode.js";
 import { ProtobufError, formatValue } from "../errors.js";
 import { FieldPresence } from "../features.js";
@@ -23,6 +24,7 @@ export function fromJson(desc, json, options) {
     ignoreUnknownFields: options?.ignoreUnknownFields === true,
     registry: options?.registry ?? desc.file?.registry,
     maxDepth: options?.maxDepth ?? defaultMaximumRecursionDepth,
+    aliases: options?.protoNameAliases === true,
   };
   try {
     return readMessage(desc, json, opts, 0);
@@ -62,7 +64,7 @@ function readMessage(desc, json, opts, depth) {
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
     throw messageError(desc, `expected a JSON object, got ${formatValue(json)}`);
   }
-  const msg = createZeroMessage(desc);
+  const msg = createZeroMessage(desc, opts.aliases);
   const names = jsonNameTable(desc);
   let oneofSeen;
   for (const key of Object.keys(json)) {
@@ -233,17 +235,17 @@ function readWkt(desc, json, opts, depth) {
   try {
     switch (desc.typeName) {
       case wktNames.Timestamp: {
-        const msg = createZeroMessage(desc);
+        const msg = createZeroMessage(desc, opts.aliases);
         Object.assign(msg, timestampFromJson(json));
         return msg;
       }
       case wktNames.Duration: {
-        const msg = createZeroMessage(desc);
+        const msg = createZeroMessage(desc, opts.aliases);
         Object.assign(msg, durationFromJson(json));
         return msg;
       }
       case wktNames.FieldMask: {
-        const msg = createZeroMessage(desc);
+        const msg = createZeroMessage(desc, opts.aliases);
         msg.paths = fieldMaskFromJson(json);
         return msg;
       }
@@ -261,7 +263,7 @@ function readWkt(desc, json, opts, depth) {
     throw e;
   }
   if (isWrapperDesc(desc)) {
-    const msg = createZeroMessage(desc);
+    const msg = createZeroMessage(desc, opts.aliases);
     if (json !== null) {
       const e = codecTable(desc).entries[0];
       msg.value = readScalar(e, e.scalar, json, e.longAsString);
@@ -276,14 +278,14 @@ function readStruct(desc, json, opts, depth) {
     throw messageError(desc, `expected a JSON object, got ${formatValue(json)}`);
   }
   const valueDesc = desc.fields[0].message;
-  const msg = createZeroMessage(desc);
+  const msg = createZeroMessage(desc, opts.aliases);
   for (const key of Object.keys(json)) setEntry(msg.fields, key, readValue(valueDesc, json[key], opts, depth + 1));
   return msg;
 }
 
 function readValue(desc, json, opts, depth) {
   if (depth > opts.maxDepth) throw messageError(desc, `nested deeper than ${opts.maxDepth} levels`);
-  const msg = createZeroMessage(desc);
+  const msg = createZeroMessage(desc, opts.aliases);
   const member = (name) => desc.fields.find((f) => f.name === name);
   switch (typeof json) {
     case "number":
@@ -314,7 +316,7 @@ function readValue(desc, json, opts, depth) {
 function readListValue(desc, json, opts, depth) {
   if (!Array.isArray(json)) throw messageError(desc, `expected a JSON array, got ${formatValue(json)}`);
   const valueDesc = desc.fields[0].message;
-  const msg = createZeroMessage(desc);
+  const msg = createZeroMessage(desc, opts.aliases);
   for (const item of json) msg.values.push(readValue(valueDesc, item, opts, depth + 1));
   return msg;
 }
@@ -325,7 +327,7 @@ function readAny(desc, json, opts, depth) {
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
     throw messageError(desc, `expected a JSON object, got ${formatValue(json)}`);
   }
-  const msg = createZeroMessage(desc);
+  const msg = createZeroMessage(desc, opts.aliases);
   if (Object.keys(json).length === 0) return msg;
   const typeUrl = json["@type"];
   if (typeof typeUrl !== "string" || typeUrl === "") throw messageError(desc, `"@type" is empty`);
