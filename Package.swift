@@ -21,36 +21,34 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        // System libraries from Debian (libuv1-dev, libnghttp2-dev, libsqlite3-dev, libssl-dev).
+        // System libraries from Debian (libuv1-dev, libnghttp2-dev, libsqlite3-dev, libssl-dev, zlib1g-dev).
         .systemLibrary(name: "CLibUV", path: "Sources/CLibUV", pkgConfig: "libuv", providers: [.apt(["libuv1-dev"])]),
         .systemLibrary(name: "CNghttp2", path: "Sources/CNghttp2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // SHA-256 from OpenSSL's libcrypto: swift-crypto would pull all of Foundation (and ICU)
         // into the daemon, several MiB of resident memory for one hash function.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Version, commit and build date, stamped by scripts/build.sh through -Xcc -D… (fallbacks in the source).
         .target(name: "CBuildInfo", path: "Sources/CBuildInfo"),
 
         .target(
             name: "Runtime",
-            dependencies: ["CLibUV", "CNghttp2", "CSQLite"],
+            dependencies: ["CLibUV", "CNghttp2", "CSQLite", "CZlib"],
             path: "Sources/Runtime",
-            exclude: ["Archive"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Protocols",
             dependencies: ["Runtime", "CCrypto"],
             path: "Sources/Protocols",
-            // Folders being written by parallel work are excluded until they are integrated.
-            exclude: ["Protobuf"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Actors",
             dependencies: ["Protocols", "Runtime", "CBuildInfo"],
             path: "Sources/Actors",
-            exclude: ["Import/Pipeline"],
+
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -69,9 +67,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], path: "Tests/RuntimeTests", exclude: ["Archive"], swiftSettings: swiftSettings),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], path: "Tests/RuntimeTests", swiftSettings: swiftSettings),
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "Runtime"], path: "Tests/ProtocolsTests",
-                    exclude: ["Fixtures", "Protobuf"], swiftSettings: swiftSettings),
+                    exclude: ["Fixtures", "Protobuf/Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "ActorsTests", dependencies: ["Actors", "Protocols", "Runtime"], path: "Tests/ActorsTests", swiftSettings: swiftSettings),
     ]
 )

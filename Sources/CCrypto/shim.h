@@ -10,4 +10,20 @@ static inline int octo_sha256(const void *data, size_t length, unsigned char *ou
     return EVP_Digest(data, length, out, &size, EVP_sha256(), NULL);
 }
 
+/// Streaming SHA-256: create, update with chunks, finish into 32 bytes (frees the context).
+static inline EVP_MD_CTX *octo_sha256_begin(void) {
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) { EVP_MD_CTX_free(ctx); return NULL; }
+    return ctx;
+}
+static inline int octo_sha256_update(EVP_MD_CTX *ctx, const void *data, size_t length) {
+    return EVP_DigestUpdate(ctx, data, length);
+}
+static inline int octo_sha256_finish(EVP_MD_CTX *ctx, unsigned char *out) {
+    unsigned int size = 0;
+    int ok = EVP_DigestFinal_ex(ctx, out, &size);
+    EVP_MD_CTX_free(ctx);
+    return ok;
+}
+
 #endif

@@ -3,14 +3,21 @@ import Runtime
 import Synchronization
 
 /// The admin API's route table (SPEC §6), assembled from the daemon's actors.
-enum AdminAPI {
-    static func routes(state: DaemonState) -> [AdminRoute] {
+struct AdminAPI: Sendable {
+    let state: DaemonState
+    let store: StoreActor
+    let imports: ImportActor
+    let supervisor: InstanceSupervisor
+    let instances: InstanceOperations
+    let logger: Logger
+
+    var routes: [AdminRoute] {
         [
-            AdminRoute("GET", "status", requiresAuth: false, .immediate { _, _ in
+            AdminRoute("GET", "status", requiresAuth: false, .immediate { [state] _, _ in
                 let status = state.statusResponse()
                 return .prepared(200, status.headers, status.body)
             }),
-        ]
+        ] + serviceRoutes + instanceRoutes
     }
 }
 

@@ -51,7 +51,28 @@ public enum Daemon {
         // Signals are watched before the daemon announces itself, so a SIGTERM sent right
         // after `daemon_listening` is always a graceful stop.
         let termination = TerminationSignal(loop: group.loops[0], logger: logger)
-        let admin = AdminRouter(routes: AdminAPI.routes(state: state), authorizer: AdminTokenAuthorizer(state: state))
+        let environment = ProcessEnvironment.current()
+        let paths = InstancePaths(dataDirectory: dataDirectory.path)
+        let supervisor = InstanceSupervisor(
+            context: SupervisorContext(store: store, paths: paths, logger: logger, baseEnvironment: environment, pool: .shared),
+            group: group)
+        let imports = ImportActor(
+            environment: ImportEnvironment(servicesDirectory: paths.servicesDirectory, loop: group.loops[0], pool: .shared,
+                                           logger: logger, toolEnvironment: environment),
+            store: store, state: state, restarter: supervisor)
+        let api = AdminAPI(state: state, store: store, imports: imports, supervisor: supervisor,
+                           instances: InstanceOperations(store: store, supervisor: supervisor, pool: .shared, logger: logger),
+                           logger: logger)
+        do {
+            try FileSystem.createDirectories(paths.servicesDirectory, mode: 0o755)
+            try FileSystem.createDirectories(paths.instancesDirectory, mode: 0o700)
+        } catch {
+            logger.error("daemon_start_failed", ["error": "\(error)"])
+            await store.close()
+            group.shutdown()
+            return 1
+        }
+        let admin = AdminRouter(routes: api.routes, authorizer: AdminTokenAuthorizer(state: state))
         let listener = ListenerActor(group: group)
         let bound: HostPort
         do {
@@ -66,9 +87,14 @@ public enum Daemon {
         logger.info("daemon_listening", ["addr": bound.description, "data_dir": dataDirectory.path,
                                          "loops": String(group.loops.count), "pid": String(getpid())])
 
+        // Enabled instances come back while the port already answers (status, imports).
+        let restore = Task { await supervisor.restore() }
+
         let signal = await termination.wait()
         logger.info("daemon_stopping", ["signal": signal == SIGINT ? "SIGINT" : "SIGTERM"])
         await listener.stop(gracePeriodMilliseconds: configuration.shutdownGraceMilliseconds)
+        await restore.value
+        await supervisor.shutdown()
         await store.close()
         group.shutdown()
         logger.info("daemon_stopped", [:])

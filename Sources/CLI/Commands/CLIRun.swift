@@ -30,6 +30,21 @@ enum CLIRun {
     }
 }
 
+extension CLIRun {
+    /// `<kind> id is required` when a positional id is missing.
+    static func required(_ value: String?, _ kind: String) throws -> String {
+        guard let value, !value.isEmpty else { throw CLIError("\(kind) id is required") }
+        return value
+    }
+
+    /// POST /instances/{id}/{action} with an empty body.
+    static func action(_ global: GlobalOptions, id: String?, _ action: String) throws {
+        try json(global) { client in
+            try client.callJSON("POST", "/instances/\(try required(id, "instance"))/\(action)", json: .object([:]))
+        }
+    }
+}
+
 /// Build metadata, re-exported for the CLI.
 enum BuildStamp {
     static var version: String { BuildInfo.version }

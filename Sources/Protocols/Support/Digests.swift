@@ -1,4 +1,5 @@
 import CCrypto
+import Runtime
 
 /// Hex digests used for stored hashes (tokens, configs, secrets, packages, descriptors).
 public enum Digests {
@@ -11,6 +12,21 @@ public enum Digests {
             }
         }
         precondition(ok == 1, "SHA-256 failed in libcrypto")
+        return hex(digest)
+    }
+
+    /// Hex SHA-256 of a file's contents, read in chunks (blocking).
+    public static func sha256Hex(file path: String) throws(FileSystemError) -> String {
+        guard let context = octo_sha256_begin() else { preconditionFailure("SHA-256 unavailable in libcrypto") }
+        do {
+            try FileSystem.readChunks(path) { chunk in _ = octo_sha256_update(context, chunk.baseAddress, chunk.count) }
+        } catch {
+            var scratch = [UInt8](repeating: 0, count: 32)
+            _ = octo_sha256_finish(context, &scratch)
+            throw error
+        }
+        var digest = [UInt8](repeating: 0, count: 32)
+        _ = octo_sha256_finish(context, &digest)
         return hex(digest)
     }
 

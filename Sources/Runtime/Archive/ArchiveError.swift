@@ -113,6 +113,10 @@ extension ArchiveError {
         ArchiveError(.fileSystem, "cannot \(operation) \(quoted(path)): \(String(cString: strerror(code)))")
     }
 
+    static func compressIntoItself(_ path: String) -> ArchiveError {
+        ArchiveError(.fileSystem, "cannot compress \(quoted(path)) into itself")
+    }
+
     static func sourceChanged(_ path: String) -> ArchiveError {
         ArchiveError(.fileSystem, "file \(quoted(path)) changed while it was being archived")
     }

@@ -49,5 +49,6 @@ public struct HostPortError: Error, CustomStringConvertible, Sendable {
 }
 
 extension Character {
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+    /// 0-9 only (Character.isNumber also accepts other scripts' digits).
+    public var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

@@ -60,7 +60,7 @@ struct GitFetcher {
             do {
                 _ = try ArchiveExtractor.extract(archive: tar, format: .tar, into: tree)
             } catch {
-                throw ImportError(error.description)
+                throw ImportError("\(error)")
             }
             try FileSystem.removeTree(tar)
             try FileSystem.removeTree(gitDir)

@@ -114,7 +114,7 @@ struct PackageFetcher {
                 format = try ArchiveFormat.detect(path: archive)
                 _ = try ArchiveExtractor.extract(archive: archive, format: format, into: extractRoot)
             } catch {
-                throw ImportError(error.description)
+                throw ImportError("\(error)")
             }
             var root = extractRoot
             let entries = try FileSystem.listDirectory(root)

@@ -15,6 +15,12 @@ final class ArchiveInputFile: ArchiveByteSource {
         self.descriptor = fd
     }
 
+    /// Takes ownership of an already opened descriptor; `path` is for messages.
+    init(descriptor: Int32, path: String) {
+        self.descriptor = descriptor
+        self.path = path
+    }
+
     deinit { close(descriptor) }
 
     func status() throws(ArchiveError) -> stat {
@@ -45,9 +51,12 @@ final class ArchiveInputFile: ArchiveByteSource {
         var bytes = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
-            let n = try bytes.withUnsafeMutableBytes { (raw) throws(ArchiveError) -> Int in
-                try read(at: offset + done, into: UnsafeMutableRawBufferPointer(rebasing: raw[done...]))
-            }
+            // Array's withUnsafe… methods rethrow untyped errors; Result keeps the type.
+            let n = try bytes.withUnsafeMutableBytes { raw in
+                Result { () throws(ArchiveError) in
+                    try read(at: offset + done, into: UnsafeMutableRawBufferPointer(rebasing: raw[done...]))
+                }
+            }.get()
             if n == 0 { throw .truncated }
             done += n
         }

@@ -40,6 +40,13 @@ final class ArchiveOutputFile {
         }
     }
 
+    /// Closes the descriptor if still open and removes the file: for outputs left half written by a failure.
+    func discard() {
+        if descriptor >= 0 { Glibc.close(descriptor) }
+        descriptor = -1
+        unlink(path)
+    }
+
     /// Closes the descriptor, reporting a deferred write error (full disk on some file systems).
     func close() throws(ArchiveError) {
         let fd = descriptor

@@ -56,9 +56,10 @@ final class ArchiveStreamReader<Source: ArchiveByteSource> {
     /// Reads exactly `count` bytes into a new array (for small metadata only).
     func readBytes(_ count: Int) throws(ArchiveError) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
-        let complete = try bytes.withUnsafeMutableBytes { (raw) throws(ArchiveError) -> Bool in
-            try readExactly(into: raw)
-        }
+        // Array's withUnsafeMutableBytes rethrows untyped errors; Result keeps the type.
+        let complete = try bytes.withUnsafeMutableBytes { raw in
+            Result { () throws(ArchiveError) in try readExactly(into: raw) }
+        }.get()
         if !complete && count > 0 { throw .truncated }
         return bytes
     }

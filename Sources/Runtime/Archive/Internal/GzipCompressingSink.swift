@@ -23,7 +23,8 @@ final class GzipCompressingSink {
     }
 
     func write(_ bytes: [UInt8]) throws(ArchiveError) {
-        try bytes.withUnsafeBytes { (raw) throws(ArchiveError) in try write(raw) }
+        // Array's withUnsafeBytes rethrows untyped errors; Result keeps the type.
+        try bytes.withUnsafeBytes { raw in Result { () throws(ArchiveError) in try write(raw) } }.get()
     }
 
     /// Flushes the compressor and writes the gzip trailer; the file stays open.

@@ -1,0 +1,36 @@
+import Protocols
+import Runtime
+
+/// Stage `compile_descriptor` (SPEC §3.3): one FileDescriptorSet per service, with imports
+/// and source info, from the manifest's roots and files (absolute paths in the service root).
+struct ProtocCompiler {
+    let environment: ImportEnvironment
+
+    struct Output: Sendable {
+        var sha256: String
+        var version: String
+        var methods: JSONValue
+    }
+
+    func compile(serviceRoot: String, manifest: ServiceManifest, output: String) async throws(ImportError) -> Output {
+        var arguments = ["--include_imports", "--include_source_info", "--descriptor_set_out=" + output]
+        arguments += manifest.protoRoots.map { "-I" + serviceRoot + "/" + $0 }
+        arguments += manifest.protoFiles.map { serviceRoot + "/" + $0 }
+        let result = try await environment.runTool("protoc", arguments, cwd: serviceRoot, timeoutMilliseconds: ImportEnvironment.protocTimeoutMilliseconds)
+        guard result.exit.succeeded, !result.timedOut else {
+            throw ImportError("compile proto descriptor: \(result.failureSummary): \(result.stderrText.trimmingASCIIWhitespace())")
+        }
+        return try await environment.blocking("read descriptor") {
+            let bytes = try FileSystem.readFile(output, limit: 256 << 20)
+            let set: DescriptorSet
+            do {
+                set = try DescriptorSet.decode(bytes)
+            } catch {
+                throw ImportError("compile proto descriptor: protoc wrote an unreadable descriptor set: \(error)")
+            }
+            let sha = Digests.sha256Hex(bytes)
+            let methods = set.methodRecords.map(\.json)
+            return Output(sha256: sha, version: String(sha.prefix(12)), methods: methods.isEmpty ? .null : .array(methods))
+        }
+    }
+}
