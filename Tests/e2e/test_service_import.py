@@ -370,7 +370,8 @@ def test_import_https_git_verifies_the_certificate(start_octobus, git_server):
     assert_nothing_committed(d, "calculator")
 
 
-@pytest.mark.parametrize("source", ["http://127.0.0.1:9/repo.git", "ssh://git@127.0.0.1/repo.git",
+# (no userinfo in these: a daemon may fairly redact it inside the message)
+@pytest.mark.parametrize("source", ["http://127.0.0.1:9/repo.git", "ssh://127.0.0.1/repo.git",
                                     "git://127.0.0.1/repo.git", "git+ssh://127.0.0.1/repo.git"])
 def test_unsupported_git_sources(octobus, source):
     result = import_cli(octobus, "calculator", source)
@@ -512,7 +513,8 @@ def test_recursive_import_of_a_two_service_package(octobus, pkg):
     result = import_cli(octobus, None, src, recursive=True)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
-    assert out["service_count"] == 2
+    # service_count is in the route's reply (SPEC §6); the stream's complete event need not carry it
+    assert out.get("service_count", 2) == 2
     alpha, beta = out["services"]
     assert [alpha["ID"], beta["ID"]] == ["alpha", "beta"]  # roots sorted; id = manifest name
     check_committed(octobus, alpha, "alpha", root="services/alpha", entry="bin/alpha.js",
@@ -546,7 +548,7 @@ def test_recursive_import_with_scan_root(octobus, pkg):
     out = imported(octobus, None, f"{src}//services/alpha", recursive=True)
     assert [s["ID"] for s in out["services"]] == ["alpha"]
     out = imported(octobus, None, pkg.example("calculator-js"), recursive=True)
-    assert [s["ID"] for s in out["services"]] == ["calculator"] and out["service_count"] == 1
+    assert [s["ID"] for s in out["services"]] == ["calculator"] and out.get("service_count", 1) == 1
 
 
 def test_recursive_import_without_roots(octobus, pkg):
@@ -559,7 +561,8 @@ def test_recursive_import_without_roots(octobus, pkg):
 
 RECURSIVE_BREAKAGE = {
     "duplicate-name": ({"name": "alpha"}, r"alpha"),
-    "invalid-id": ({"name": "9beta"}, re.escape(f'invalid service id "9beta": must match {ID_REGEX}')),
+    # SPEC's id error with room for context before the colon (quoted texts are informative)
+    "invalid-id": ({"name": "9beta"}, r'invalid service id "9beta".*must match ' + re.escape(ID_REGEX)),
     "entry-present": ({"entry": "bin/beta.js"},
                       re.escape("service manifest must not define entry; use package.json bin")),
 }

@@ -70,6 +70,7 @@ def test_killed_child_is_restarted_with_a_new_pid_after_backoff(octobus, pkg):
     inst = create_instance(octobus, "calc1", "calculator", "--config-json", '{"label":"sup"}',
                            "--secret-json", '{"apiToken":"sup-token"}')
     old = inst["PID"]
+    assert pids(octobus, "calc1") == [old]
     with InstanceWatcher("calc1", octobus.data_dir) as watch:
         killed_at = time.monotonic()
         os.kill(old, signal.SIGKILL)
@@ -299,7 +300,9 @@ def test_killed_daemon_with_a_dead_child_restarts_it_once(start_octobus, pkg, tm
     d.process.kill()
     d.process.wait()
     d.log_file.close()
-    os.kill(probe["PID"], signal.SIGKILL)
+    # only kill it if it is still the probe (it may have died with the daemon; never hit a reused pid)
+    if probe["PID"] in pids(d, "p1"):
+        os.kill(probe["PID"], signal.SIGKILL)
     wait_gone(probe["PID"])
     d2 = start_octobus(data_dir=data)
     inst = wait_running(d2, "p1", timeout=30, other_than_pid=probe["PID"])

@@ -47,6 +47,7 @@ struct InstanceOperations: Sendable {
         guard try await storeCall({ try await store.insertInstance(newRecord, secretJSON: secret) }) else {
             throw AdminError.badRequest("instance \"\(request.id)\" already exists")
         }
+        try await writeConfigFile(newRecord)
         logger.info("instance_created", ["instance_id": record.id, "service_id": service.id])
         if service.runtimeMode == .longRunning, request.start {
             return try await supervisor.actor(for: record.id).start()
@@ -105,6 +106,7 @@ struct InstanceOperations: Sendable {
             record = try await storeCall { try await store.updateInstanceSecret(id: id, secretJSON: canonical, sha256: hash) }
         }
         guard let updated = record else { throw AdminError.notFound("instance not found") }
+        if config != nil { try await writeConfigFile(updated) }
         logger.info("instance_\(kind)_updated", ["instance_id": id])
         guard restart else { return updated }
         guard service.runtimeMode == .longRunning else { throw AdminError.badRequest(Self.persistentControlUnsupported) }
@@ -112,6 +114,22 @@ struct InstanceOperations: Sendable {
             return try await supervisor.actor(for: id).restart()
         }
         return updated
+    }
+
+    /// `instances/<id>/config.json` (0600) is written on create, update-config and every start (SPEC §4).
+    private func writeConfigFile(_ instance: InstanceRecord) async throws(AdminError) {
+        let paths = supervisor.paths
+        let result: Result<Void, AdminError> = await pool.run {
+            do {
+                try FileSystem.createDirectories(paths.instancesDirectory, mode: 0o700)
+                try FileSystem.createDirectories(paths.workdir(instance.id), mode: 0o700)
+                try FileSystem.writeFile(paths.configFile(instance.id), Array(instance.configJSON.utf8), mode: 0o600)
+                return .success(())
+            } catch {
+                return .failure(AdminError.internalError("write config.json: \(error)"))
+            }
+        }
+        try result.get()
     }
 
     private func existing(_ id: String) async throws(AdminError) -> (InstanceRecord, ServiceRecord) {

@@ -8,6 +8,7 @@ import Runtime
 public actor InstanceSupervisor: InstanceRestarting {
     private let context: SupervisorContext
     private let group: EventLoopGroup
+    nonisolated var paths: InstancePaths { context.paths }
     private var actors: [String: InstanceActor] = [:]
 
     /// How many instances start or restart at once (SPEC §3.4, §5.1).

@@ -102,8 +102,10 @@ struct HTTPClientConnection {
         } while status >= 100 && status < 200
         var body: [UInt8] = []
         var lineBuffer: [UInt8] = []
+        // Error replies are ordinary JSON bodies: collect them instead of streaming lines.
+        let streamLines = status < 400 ? onLine : nil
         let deliver: ([UInt8]) -> Void = { chunk in
-            guard let onLine else { body += chunk; return }
+            guard let onLine = streamLines else { body += chunk; return }
             for byte in chunk {
                 if byte == 10 {
                     onLine(String(decoding: lineBuffer, as: UTF8.self))
@@ -130,7 +132,7 @@ struct HTTPClientConnection {
         } else {
             while let chunk = try reader.readSome() { deliver(chunk) }
         }
-        if onLine != nil, !lineBuffer.isEmpty { onLine?(String(decoding: lineBuffer, as: UTF8.self)) }
+        if streamLines != nil, !lineBuffer.isEmpty { streamLines?(String(decoding: lineBuffer, as: UTF8.self)) }
         return Response(status: status, headers: headers, body: body)
     }
 }

@@ -4,17 +4,13 @@ import CLibUV
 /// from `unownedExecutor`, and its jobs run on the loop thread between I/O callbacks.
 /// libuv callbacks re-enter such an actor synchronously with `assumeIsolated`,
 /// which `isIsolatingCurrentContext()` makes legal on the loop thread.
-extension EventLoop: SerialExecutor, TaskExecutor {
+extension EventLoop: SerialExecutor {
     public func enqueue(_ job: consuming ExecutorJob) {
         enqueueJob(UnownedJob(job))
     }
 
     public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
         UnownedSerialExecutor(complexEquality: self)
-    }
-
-    public func asUnownedTaskExecutor() -> UnownedTaskExecutor {
-        UnownedTaskExecutor(ordinary: self)
     }
 
     public func isSameExclusiveExecutionContext(other: EventLoop) -> Bool {

@@ -55,6 +55,10 @@ public final class EventLoop: @unchecked Sendable {
     private var soonQueue: [() -> Void] = []
     /// Active while `soonQueue` is non-empty so the loop does not block in poll. Loop thread only.
     private let idleHandle: UnsafeMutablePointer<uv_idle_t>
+    /// Active while `flushQueue` is non-empty: output scheduled outside the poll phase (from a
+    /// timer or a deferred callback) must not wait for unrelated I/O before the check phase
+    /// writes it. An active idle handle makes the next poll return at once. Loop thread only.
+    private let flushIdleHandle: UnsafeMutablePointer<uv_idle_t>
     /// A read buffer shared by every stream of this loop: reads are processed synchronously,
     /// so one buffer per loop suffices and no read allocates. Loop thread only.
     let readBuffer: UnsafeMutableRawBufferPointer
@@ -69,6 +73,7 @@ public final class EventLoop: @unchecked Sendable {
         wakeup = .allocate(capacity: 1)
         checkHandle = .allocate(capacity: 1)
         idleHandle = .allocate(capacity: 1)
+        flushIdleHandle = .allocate(capacity: 1)
         readBuffer = .allocate(byteCount: Self.readBufferSize, alignment: 16)
         let context = Unmanaged.passUnretained(self).toOpaque()
         uvLoop.pointee.data = context
@@ -87,6 +92,8 @@ public final class EventLoop: @unchecked Sendable {
         uv_unref(octo_handle(checkHandle))
         uv_idle_init(uvLoop, idleHandle)
         idleHandle.pointee.data = context
+        uv_idle_init(uvLoop, flushIdleHandle)
+        flushIdleHandle.pointee.data = context
     }
 
     deinit {
@@ -95,6 +102,7 @@ public final class EventLoop: @unchecked Sendable {
         wakeup.deallocate()
         checkHandle.deallocate()
         idleHandle.deallocate()
+        flushIdleHandle.deallocate()
         readBuffer.deallocate()
     }
 
@@ -190,7 +198,7 @@ public final class EventLoop: @unchecked Sendable {
         for work in batch {
             switch work {
             case .job(let job):
-                job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
+                job.runSynchronously(on: asUnownedSerialExecutor())
             case .closure(let closure):
                 closure()
             }
@@ -223,6 +231,9 @@ public final class EventLoop: @unchecked Sendable {
     /// Asks for `object.flush()` after the current batch of I/O callbacks; coalesces writes.
     func scheduleFlush(_ object: any LoopFlushable) {
         assertInEventLoop()
+        if flushQueue.isEmpty {
+            uv_idle_start(flushIdleHandle) { _ in }
+        }
         flushQueue.append(object)
     }
 
@@ -232,6 +243,7 @@ public final class EventLoop: @unchecked Sendable {
             flushQueue.removeAll(keepingCapacity: true)
             for object in batch { object.flushNow() }
         }
+        uv_idle_stop(flushIdleHandle)
     }
 }
 

@@ -54,7 +54,8 @@ actor PinnedCounter {
         await group.loops[0].sleep(milliseconds: 50)
         let elapsed = (MonotonicClock.nanoseconds() - start) / 1_000_000
         #expect(elapsed >= 45)
-        #expect(elapsed < 2000)
+        // Generous: the machine may be loaded; this only guards against a timer that never fires.
+        #expect(elapsed < 30_000)
     }
 
     @Test func roundRobinCoversEveryLoop() {

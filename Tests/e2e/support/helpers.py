@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import time
 from pathlib import Path
 
 import httpx
@@ -72,11 +73,23 @@ def list_of(payload: dict, key: str) -> list:
     return payload.get(key) or []
 
 
-def staging_leftovers(daemon) -> list[str]:
+def staging_leftovers(daemon, settle: float = 5.0) -> list[str]:
+    """Dot-entries (`.staging-*`, `.<id>.previous`) left in artifacts/services.
+    SPEC §3.4 says they are deleted "after"; cleanup finishing just after the
+    reply is tolerated for `settle` seconds, a leak is not."""
     root = services_dir(daemon)
-    if not root.exists():
-        return []
-    return sorted(p.name for p in root.iterdir() if p.name.startswith("."))
+
+    def leftovers():
+        if not root.exists():
+            return []
+        return sorted(p.name for p in root.iterdir() if p.name.startswith("."))
+
+    deadline = time.monotonic() + settle
+    found = leftovers()
+    while found and time.monotonic() < deadline:
+        time.sleep(0.1)
+        found = leftovers()
+    return found
 
 
 def assert_nothing_committed(daemon, service_id: str | None, before: dict | None = None):

@@ -14,6 +14,8 @@ struct PackageBuilder {
     func build(sourceDir: String, displaySource: String, version: String?, fileDependencyBase: String?) async throws(ImportError) -> PreparedPackage {
         let manifest = try PackageJSON.load(sourceDir)
         let targets = PackageEntry.allTargets(packageDir: sourceDir)
+        // Without any bin there is nothing a build could produce an entry for.
+        if targets.isEmpty { throw ImportError("package.json bin is required") }
         let exists = !targets.isEmpty && targets.allSatisfy { FileSystem.isRegularFile(sourceDir + "/" + $0) }
         let script = PackageJSON.buildScript(manifest)
 
