@@ -6,6 +6,9 @@ import Foundation
 
 let usage = """
 usage: OctobusBench status [--octobus PATH] [--rounds N] [--requests N] [--clients N] [--streams N]
+       OctobusBench import [--octobus PATH] [--rounds N]
+       OctobusBench instances [--octobus PATH] [--count N]
+       OctobusBench sdk      (runs Benchmarks/sdk/run_benchmark.py with the venv's python)
 """
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -28,6 +31,16 @@ do {
             clients: Int(option("--clients", "10"))!, streams: Int(option("--streams", "10"))!
         ).run()
         print(report)
+    case "import":
+        print(try ImportScenario(octobus: octobus, repository: FileManager.default.currentDirectoryPath,
+                                 rounds: Int(option("--rounds", "5"))!).run())
+    case "instances":
+        print(try InstancesScenario(octobus: octobus, repository: FileManager.default.currentDirectoryPath,
+                                    count: Int(option("--count", "20"))!).run())
+    case "sdk":
+        let result = try Harness.run(FileManager.default.currentDirectoryPath + "/.venv/bin/python", ["Benchmarks/sdk/run_benchmark.py"])
+        print(result.stdout)
+        if result.status != 0 { throw Harness.Failure(description: result.stderr) }
     default:
         FileHandle.standardError.write(Data("unknown scenario \(scenario)\n\(usage)\n".utf8))
         exit(2)
