@@ -7,18 +7,21 @@ public import Runtime
 public final class AdminRouter: Sendable {
     public static let prefix = "/admin/v1"
     private let routes: [AdminRoute]
-    /// Routes without parameters by exact path (e.g. "/status"), for a hash lookup
-    /// before the general scan.
-    private let staticRoutes: [String: [AdminRoute]]
+    /// Open (no admin token) immediate routes without parameters, by path below the prefix
+    /// (e.g. "/status") and method: answered inline with one hash lookup — the status probe
+    /// is what monitoring polls.
+    private let openImmediateRoutes: [String: (method: String, handler: @Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply)]
     private let authorizer: any AdminAuthorizer
 
     public init(routes: [AdminRoute], authorizer: any AdminAuthorizer) {
         self.routes = routes
-        var byPath: [String: [AdminRoute]] = [:]
-        for route in routes {
-            if let path = route.staticPath { byPath[path, default: []].append(route) }
+        var fast: [String: (method: String, handler: @Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply)] = [:]
+        for route in routes where !route.requiresAuth {
+            if let path = route.staticPath, case .immediate(let handler) = route.handler, fast[path] == nil {
+                fast[path] = (route.method, handler)
+            }
         }
-        staticRoutes = byPath
+        openImmediateRoutes = fast
         self.authorizer = authorizer
     }
 
@@ -26,9 +29,8 @@ public final class AdminRouter: Sendable {
     public func handle(_ exchange: HTTPServerExchange) {
         let request = exchange.request
         let rest = request.path.utf8.dropFirst(Self.prefix.utf8.count)
-        if let candidates = staticRoutes[String(Substring(rest))],
-           let route = candidates.first(where: { $0.method == request.method }),
-           !route.requiresAuth, case .immediate(let handler) = route.handler, exchange.hasEmptyCompleteBody {
+        if let fast = openImmediateRoutes[String(Substring(rest))], fast.method == request.method, exchange.hasEmptyCompleteBody {
+            let handler = fast.handler
             // Fast path for open, cheap reads (status): no segments, no task.
             do throws(AdminError) {
                 Self.render(exchange, try handler(exchange, []))
