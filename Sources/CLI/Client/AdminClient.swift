@@ -31,9 +31,6 @@ struct AdminClient {
     func call(_ method: String, _ path: String, query: [(String, String)] = [], json: JSONValue? = nil,
               accept: String? = nil, timeoutSeconds: Int = AdminClient.defaultTimeoutSeconds,
               onLine: ((String) -> Void)? = nil) throws(CLIError) -> Reply {
-        guard address.scheme == "http" else {
-            throw CLIError("https admin addresses need a TLS client, which this build does not include; use an http:// address or an SSH tunnel to reach \(address)")
-        }
         var target = "/admin/v1" + path
         if !query.isEmpty {
             target += "?" + query.map { "\(PercentEncoding.encode($0.0))=\(PercentEncoding.encode($0.1))" }.joined(separator: "&")
@@ -46,11 +43,16 @@ struct AdminClient {
             headers.append(("content-type", "application/json"))
             body = JSONWriter().bytes(json)
         }
-        let connection = HTTPClientConnection(host: address.host, port: address.port, timeoutSeconds: timeoutSeconds)
         let response: HTTPClientConnection.Response
         do {
-            response = try connection.send(method: method, target: target, hostHeader: address.hostHeader,
-                                           headers: headers, body: body, onLine: onLine)
+            if address.scheme == "https" {
+                response = try CurlTransport.send(url: address.description + target, method: method, headers: headers, body: body,
+                                                  timeoutSeconds: timeoutSeconds, onLine: onLine)
+            } else {
+                let connection = HTTPClientConnection(host: address.host, port: address.port, timeoutSeconds: timeoutSeconds)
+                response = try connection.send(method: method, target: target, hostHeader: address.hostHeader,
+                                               headers: headers, body: body, onLine: onLine)
+            }
         } catch {
             switch error {
             case .unreachable:
