@@ -15,7 +15,7 @@ struct AdminAPI: Sendable {
         [
             AdminRoute("GET", "status", requiresAuth: false, .immediate { [state] _, _ in
                 let status = state.statusResponse()
-                return .prepared(200, status.headers, status.body)
+                return .prepared(200, status)
             }),
         ] + serviceRoutes + instanceRoutes
     }

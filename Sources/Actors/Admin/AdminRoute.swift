@@ -9,7 +9,7 @@ public enum AdminReply: Sendable {
     case raw(Int, contentType: String, body: [UInt8])
     /// A fully prepared response (headers include content-type and content-length);
     /// lets hot routes reuse cached bytes.
-    case prepared(Int, HTTPHeaders, [UInt8])
+    case prepared(Int, PreparedJSON)
     /// The handler wrote (or is writing) the response itself through the exchange.
     case streamed
 }

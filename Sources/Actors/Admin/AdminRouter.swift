@@ -10,15 +10,15 @@ public final class AdminRouter: Sendable {
     /// Open (no admin token) immediate routes without parameters, by path below the prefix
     /// (e.g. "/status") and method: answered inline with one hash lookup — the status probe
     /// is what monitoring polls.
-    private let openImmediateRoutes: [String: (method: String, handler: @Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply)]
+    private let openImmediateRoutes: [String: @Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply]
     private let authorizer: any AdminAuthorizer
 
     public init(routes: [AdminRoute], authorizer: any AdminAuthorizer) {
         self.routes = routes
-        var fast: [String: (method: String, handler: @Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply)] = [:]
+        var fast: [String: @Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply] = [:]
         for route in routes where !route.requiresAuth {
-            if let path = route.staticPath, case .immediate(let handler) = route.handler, fast[path] == nil {
-                fast[path] = (route.method, handler)
+            if let path = route.staticPath, case .immediate(let handler) = route.handler {
+                fast[route.method + " " + path] = handler
             }
         }
         openImmediateRoutes = fast
@@ -29,8 +29,7 @@ public final class AdminRouter: Sendable {
     public func handle(_ exchange: HTTPServerExchange) {
         let request = exchange.request
         let rest = request.path.utf8.dropFirst(Self.prefix.utf8.count)
-        if let fast = openImmediateRoutes[String(Substring(rest))], fast.method == request.method, exchange.hasEmptyCompleteBody {
-            let handler = fast.handler
+        if let handler = openImmediateRoutes[request.method + " " + String(Substring(rest))], exchange.hasEmptyCompleteBody {
             // Fast path for open, cheap reads (status): no segments, no task.
             do throws(AdminError) {
                 Self.render(exchange, try handler(exchange, []))
@@ -113,8 +112,8 @@ public final class AdminRouter: Sendable {
             exchange.respond(status: status, headers: ["content-type": "application/json"], body: body)
         case .raw(let status, let contentType, let body):
             exchange.respond(status: status, headers: ["content-type": contentType], body: body)
-        case .prepared(let status, let headers, let body):
-            exchange.respond(status: status, headers: headers, body: body)
+        case .prepared(let status, let reply):
+            exchange.respond(status: status, headers: reply.headers, body: reply.body)
         case .streamed:
             break
         }

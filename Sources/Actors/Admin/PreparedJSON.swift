@@ -2,7 +2,8 @@ import Protocols
 import Runtime
 
 /// A JSON reply rendered once: body bytes plus matching headers, reusable across requests.
-struct PreparedJSON: Sendable {
+/// A class, so handing it around costs one reference count instead of one per field.
+public final class PreparedJSON: Sendable {
     let key: Int
     let headers: HTTPHeaders
     let body: [UInt8]
