@@ -9,6 +9,7 @@ usage: OctobusBench status [--octobus PATH] [--rounds N] [--requests N] [--clien
        OctobusBench import [--octobus PATH] [--rounds N]
        OctobusBench instances [--octobus PATH] [--count N]
        OctobusBench sdk      (runs Benchmarks/sdk/run_benchmark.py with the venv's python)
+       OctobusBench bare-server [--loops N]   (the HTTP runtime alone, fixed reply; prints its port)
 """
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -37,6 +38,8 @@ do {
     case "instances":
         print(try InstancesScenario(octobus: octobus, repository: FileManager.default.currentDirectoryPath,
                                     count: Int(option("--count", "20"))!).run())
+    case "bare-server":
+        try await BareServer.run(loops: Int(option("--loops", "2"))!)
     case "sdk":
         let result = try Harness.run(FileManager.default.currentDirectoryPath + "/.venv/bin/python", ["Benchmarks/sdk/run_benchmark.py"])
         print(result.stdout)
