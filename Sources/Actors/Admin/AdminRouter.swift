@@ -7,9 +7,9 @@ public import Runtime
 public final class AdminRouter: Sendable {
     public static let prefix = "/admin/v1"
     private let routes: [AdminRoute]
-    /// Open (no admin token) immediate routes without parameters, by path below the prefix
-    /// (e.g. "/status") and method: answered inline with one hash lookup — the status probe
-    /// is what monitoring polls.
+    /// Open (no admin token) immediate GET routes without parameters, by path below the
+    /// prefix (e.g. "/status"): answered inline with one hash lookup — the status probe is
+    /// what monitoring polls.
     private let openImmediateRoutes: [String: @Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply]
     private let authorizer: any AdminAuthorizer
 
@@ -17,8 +17,9 @@ public final class AdminRouter: Sendable {
         self.routes = routes
         var fast: [String: @Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply] = [:]
         for route in routes where !route.requiresAuth {
-            if let path = route.staticPath, case .immediate(let handler) = route.handler {
-                fast[route.method + " " + path] = handler
+            // Inline answers are for reads only (GET), so the table is keyed by path.
+            if route.method == "GET", let path = route.staticPath, case .immediate(let handler) = route.handler {
+                fast[path] = handler
             }
         }
         openImmediateRoutes = fast
@@ -29,7 +30,7 @@ public final class AdminRouter: Sendable {
     public func handle(_ exchange: HTTPServerExchange) {
         let request = exchange.request
         let rest = request.path.utf8.dropFirst(Self.prefix.utf8.count)
-        if let handler = openImmediateRoutes[request.method + " " + String(Substring(rest))], exchange.hasEmptyCompleteBody {
+        if request.method == "GET", let handler = openImmediateRoutes[String(Substring(rest))], exchange.hasEmptyCompleteBody {
             // Fast path for open, cheap reads (status): no segments, no task.
             do throws(AdminError) {
                 Self.render(exchange, try handler(exchange, []))

@@ -13,7 +13,9 @@ final class GatewayResponder: HTTPResponder {
 
     func handle(_ exchange: HTTPServerExchange) {
         let request = exchange.request
-        if request.version == .http2, let contentType = request.headers["content-type"], contentType.hasPrefix("application/grpc") {
+        // gRPC is always an HTTP/2 POST; the method check spares other requests a header scan.
+        if request.version == .http2, request.method == "POST", let contentType = request.headers["content-type"],
+           contentType.hasPrefix("application/grpc") {
             GRPCStatusReply.send(exchange, code: 12, message: "no gRPC route serves \(request.path): the gRPC gateway is not enabled in this build")
             return
         }
