@@ -30,26 +30,58 @@ public actor ImportActor {
     }
 
     /// Imports and returns the committed services (one, or several for recursive imports).
-    func run(_ request: ImportRequest, progress: ImportProgress) async throws(ImportError) -> [Committed] {
-        let pipeline = ImportPipeline(environment: environment, request: request, progress: progress)
-        var staged: ImportPipeline.Staged?
-        defer {
-            if let staging = staged?.staging {
-                let pool = environment.pool
-                Task { _ = await pool.run { try? FileSystem.removeTree(staging) } }
-            }
+    /// Imports run strictly one at a time: the actor is reentrant at every `await`, and two
+    /// imports must never share a staging directory or interleave their commits.
+    private var importing = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    private func acquire() async {
+        if !importing {
+            importing = true
+            return
         }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private func release() {
+        if waiting.isEmpty {
+            importing = false
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+
+    func run(_ request: ImportRequest, progress: ImportProgress) async throws(ImportError) -> [Committed] {
+        await acquire()
+        defer { release() }
+        // Staging directories are removed before this returns, on every path: a cleanup left
+        // to run later could delete the staging directory of the next import.
+        let stagingNames = request.recursive
+            ? [".staging-recursive-import"]
+            : [".staging-\(request.serviceID ?? "")"]
         do {
-            staged = try await pipeline.stage()
+            let committed = try await stageAndCommit(request, progress: progress)
+            await removeStaging(stagingNames + committed.map { ".staging-\($0.service.id)" })
+            return try await restartInstances(committed, request: request, progress: progress)
         } catch {
-            // Staging is removed even when stage() failed part-way.
-            let name = request.recursive ? ".staging-recursive-import" : ".staging-\(request.serviceID ?? "")"
-            let path = environment.servicesDirectory + "/" + name
-            _ = await environment.pool.run { try? FileSystem.removeTree(path) }
+            await removeStaging(stagingNames + (request.recursive ? recursiveStagingNames : []))
             throw error
         }
-        guard let staged else { throw ImportError("import produced nothing") }
+    }
 
+    /// Per-service staging directories a failed recursive import may have created.
+    private var recursiveStagingNames: [String] {
+        ((try? FileSystem.listDirectory(environment.servicesDirectory)) ?? []).filter { $0.hasPrefix(".staging-") }
+    }
+
+    private func removeStaging(_ names: [String]) async {
+        let paths = names.map { environment.servicesDirectory + "/" + $0 }
+        _ = await environment.pool.run { for path in paths { try? FileSystem.removeTree(path) } }
+    }
+
+    private func stageAndCommit(_ request: ImportRequest, progress: ImportProgress) async throws(ImportError) -> [Committed] {
+        let pipeline = ImportPipeline(environment: environment, request: request, progress: progress)
+        let staged = try await pipeline.stage()
         var committed: [Committed] = []
         let committer = ServiceCommitter(environment: environment, store: store)
         let artifactName = String(staged.package.artifactPath.split(separator: "/").last ?? "package.tgz")
@@ -90,7 +122,11 @@ public actor ImportActor {
         if let count = try? await store.serviceCount() {
             state.serviceCount.store(count, ordering: .relaxed)
         }
+        return committed
+    }
 
+    private func restartInstances(_ committed: [Committed], request: ImportRequest, progress: ImportProgress) async throws(ImportError) -> [Committed] {
+        var committed = committed
         for (index, item) in committed.enumerated() where item.service.runtimeMode == .longRunning {
             progress.status(.restartInstances, "restarting enabled instances of \(item.service.id)",
                             serviceID: request.recursive ? item.service.id : nil,
