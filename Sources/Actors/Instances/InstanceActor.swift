@@ -54,8 +54,33 @@ actor InstanceActor {
 
     // MARK: Start
 
+    // MARK: One operation at a time
+
+    /// Start, stop, restart and automatic restarts run one at a time: the actor is
+    /// reentrant at every `await`, and two overlapping starts would each spawn a process.
+    private var operating = false
+    private var waitingOperations: [CheckedContinuation<Void, Never>] = []
+
+    private func beginOperation() async {
+        if !operating {
+            operating = true
+            return
+        }
+        await withCheckedContinuation { waitingOperations.append($0) }
+    }
+
+    private func endOperation() {
+        if waitingOperations.isEmpty {
+            operating = false
+        } else {
+            waitingOperations.removeFirst().resume()
+        }
+    }
+
     /// Starts the process and waits until it is healthy. Idempotent while running.
     func start() async throws(AdminError) -> InstanceRecord {
+        await beginOperation()
+        defer { endOperation() }
         if case .running = state, let record = try? await context.store.instance(id: id) { return record }
         backoff.reset()
         return try await launch(automatic: false)
@@ -63,6 +88,8 @@ actor InstanceActor {
 
     /// Stops (if needed) then starts.
     func restart() async throws(AdminError) -> InstanceRecord {
+        await beginOperation()
+        defer { endOperation() }
         await terminateProcess()
         backoff.reset()
         return try await launch(automatic: false)
@@ -146,6 +173,7 @@ actor InstanceActor {
                     lastError = reason
                     break
                 }
+                child.kill(SIGKILL)
                 throw AdminError(status: 409, "instance \(id) was stopped while starting")
             }
             let outcome = await HealthCheck.check(loop: loop, port: port, timeoutMilliseconds: SupervisorContext.healthAttemptMilliseconds)
@@ -211,6 +239,8 @@ actor InstanceActor {
     }
 
     private func automaticRestart(expectedGeneration: Int) async {
+        await beginOperation()
+        defer { endOperation() }
         guard case .waitingToRestart(let g) = state, g == expectedGeneration else { return }
         // A disabled instance (stopped meanwhile) is not restarted.
         guard let record = try? await context.store.instance(id: id), record.enabled,
@@ -236,6 +266,8 @@ actor InstanceActor {
     /// Stops the process. `disable` persists `enabled=0` (user stop); otherwise the
     /// instance stays enabled (daemon shutdown: it comes back on the next start).
     func stop(disable: Bool) async -> InstanceRecord? {
+        await beginOperation()
+        defer { endOperation() }
         await terminateProcess()
         await record(InstanceRuntimeState(enabled: disable ? false : nil, status: .stopped, pid: nil))
         return try? await context.store.instance(id: id)
