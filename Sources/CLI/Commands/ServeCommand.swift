@@ -5,7 +5,7 @@ import Runtime
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the OctoBus daemon: admin API, gRPC, Connect RPC, MCP and reflection on one port.",
+        abstract: "Run the OctoBus daemon: the admin API and the supervised service instances, on one port.",
         discussion: """
         The daemon listens on --addr (default $OCTOBUS_ADDR or 127.0.0.1:9000; port 0 picks a free port, \
         printed in the daemon_listening log line) and keeps its state in --data-dir (default \
