@@ -87,10 +87,6 @@ extension StoreActor {
         return try instance(id: id)
     }
 
-    public func updateInstanceNodeEntry(id: String, nodeEntry: String) throws(StoreError) {
-        try wrap { try database.run("UPDATE instances SET node_entry = ? WHERE id = ?", [nodeEntry, id]) }
-    }
-
     /// Writes runtime state; nil fields of `state` keep their value, except that `pid` and
     /// `processStartTicks` are always written (nil clears them).
     public func setInstanceState(id: String, _ state: InstanceRuntimeState) throws(StoreError) {

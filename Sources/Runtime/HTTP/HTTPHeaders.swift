@@ -31,12 +31,6 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, C
         fields.append((name, value))
     }
 
-    /// Replaces every field called `name` with one field.
-    public mutating func replaceOrAdd(name: String, value: String) {
-        remove(name: name)
-        add(name: name, value: value)
-    }
-
     public mutating func remove(name: String) {
         let lower = Self.lowercased(name)
         fields.removeAll { $0.name == lower }

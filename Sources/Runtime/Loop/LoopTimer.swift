@@ -52,10 +52,6 @@ public final class LoopTimer {
         }
     }
 
-    /// Keeps or stops the timer from keeping the loop alive.
-    public func setReferenced(_ referenced: Bool) {
-        if referenced { uv_ref(octo_handle(handle)) } else { uv_unref(octo_handle(handle)) }
-    }
 }
 
 extension EventLoop {

@@ -41,7 +41,7 @@ struct ImportPipeline {
         progress.status(.prepareSource, "preparing source \(Self.describe(source))")
         let fetcher = PackageFetcher(environment: environment, staging: staging, offline: request.offline)
         var fetched: PreparedPackage
-        switch try await fetcher.fetch(source, rawSource: base) {
+        switch try await fetcher.fetch(source) {
         case .package(let prepared):
             fetched = prepared
         case .sourceTree(let dir, let displaySource, let version, let fileDependencyBase):

@@ -14,10 +14,10 @@ struct PackageFetcher {
         case sourceTree(dir: String, displaySource: String, version: String?, fileDependencyBase: String?)
     }
 
-    func fetch(_ source: ImportSource, rawSource: String) async throws(ImportError) -> Fetched {
+    func fetch(_ source: ImportSource) async throws(ImportError) -> Fetched {
         switch source {
         case .npm(let spec):
-            return .package(try await fetchNpm(spec: spec, rawSource: rawSource))
+            return .package(try await fetchNpm(spec: spec))
         case .remoteArchive(let url, let isZip):
             return .package(try await fetchRemote(url: url, isZip: isZip))
         case .git(let git):
@@ -38,7 +38,7 @@ struct PackageFetcher {
 
     // MARK: npm
 
-    private func fetchNpm(spec: String, rawSource: String) async throws(ImportError) -> PreparedPackage {
+    private func fetchNpm(spec: String) async throws(ImportError) -> PreparedPackage {
         var arguments = ["pack", spec, "--pack-destination", staging, "--ignore-scripts", "--json=false"]
         if offline { arguments.append("--offline") }
         let result = try await environment.runTool("npm", arguments, cwd: staging, timeoutMilliseconds: ImportEnvironment.fetchTimeoutMilliseconds)
