@@ -21,16 +21,21 @@ class TLSProxy:
         self.backend_port = backend_port
         self.context = ca.server_context()
         self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.2)  # so the accept loop notices close()
+        self.closed = False
         self.port = self.listener.getsockname()[1]
         self.headers_seen: list[bytes] = []
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self):
-        while True:
+        while not self.closed:
             try:
                 raw, _ = self.listener.accept()
+            except socket.timeout:
+                continue
             except OSError:
                 return
+            raw.settimeout(None)
             threading.Thread(target=self._serve, args=(raw,), daemon=True).start()
 
     def _serve(self, raw):
@@ -59,6 +64,7 @@ class TLSProxy:
         pump(client, backend, True)
 
     def close(self):
+        self.closed = True
         self.listener.close()
 
 

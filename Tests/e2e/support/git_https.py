@@ -201,6 +201,8 @@ class GitHttpsServer:
         self.server = Server(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         self.url = f"https://127.0.0.1:{self.port}"
+        # Non-blocking accept (see http_files.py): serve_forever must never park in accept().
+        self.server.socket.setblocking(False)
         self._thread = threading.Thread(target=self.server.serve_forever, name="git-https", daemon=True)
         self._thread.start()
 

@@ -59,6 +59,9 @@ class StaticFileServer:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        # Non-blocking accept: a client that connects and resets before accept() would
+        # otherwise park serve_forever in accept(), and shutdown() would wait forever.
+        self.server.socket.setblocking(False)
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self.server.serve_forever, name="http-files", daemon=True)
