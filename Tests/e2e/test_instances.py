@@ -108,6 +108,8 @@ def test_child_process_contract(octobus, pkg):
     assert env["OCTOBUS_DESCRIPTOR_SHA256"] == svc["DescriptorSHA256"]
     # the daemon's environment is inherited (here: the npm registry we gave it)
     assert env.get("npm_config_registry", "").startswith("http://127.0.0.1:")
+    # … but not the daemon's own malloc tuning (AllocatorTuning restores it on start)
+    assert "GLIBC_TUNABLES" not in env and "OCTOBUS_ALLOCATOR_REEXEC" not in env
 
 
 def test_instance_files_and_modes(octobus, pkg):

@@ -1,3 +1,4 @@
+import Glibc
 import Protocols
 public import Runtime
 
@@ -8,18 +9,18 @@ public final class AdminRouter: Sendable {
     public static let prefix = "/admin/v1"
     private let routes: [AdminRoute]
     /// Open (no admin token) immediate GET routes without parameters, by path below the
-    /// prefix (e.g. "/status"): answered inline with one hash lookup — the status probe is
-    /// what monitoring polls.
-    private let openImmediateRoutes: [String: @Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply]
+    /// prefix (e.g. "/status"): answered inline — the status probe is what monitoring polls.
+    /// A handful of entries compared byte-wise beats hashing a freshly made key string.
+    private let openImmediateRoutes: [(path: [UInt8], handler: @Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply)]
     private let authorizer: any AdminAuthorizer
 
     public init(routes: [AdminRoute], authorizer: any AdminAuthorizer) {
         self.routes = routes
-        var fast: [String: @Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply] = [:]
+        var fast: [(path: [UInt8], handler: @Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply)] = []
         for route in routes where !route.requiresAuth {
             // Inline answers are for reads only (GET), so the table is keyed by path.
             if route.method == "GET", let path = route.staticPath, case .immediate(let handler) = route.handler {
-                fast[path] = handler
+                fast.append((Array(path.utf8), handler))
             }
         }
         openImmediateRoutes = fast
@@ -30,7 +31,7 @@ public final class AdminRouter: Sendable {
     public func handle(_ exchange: HTTPServerExchange) {
         let request = exchange.request
         let rest = request.path.utf8.dropFirst(Self.prefix.utf8.count)
-        if request.method == "GET", let handler = openImmediateRoutes[String(Substring(rest))], exchange.hasEmptyCompleteBody {
+        if request.method == "GET", let handler = openImmediateRoute(rest), exchange.hasEmptyCompleteBody {
             // Fast path for open, cheap reads (status): no segments, no task.
             do throws(AdminError) {
                 Self.render(exchange, try handler(exchange, []))
@@ -59,6 +60,16 @@ public final class AdminRouter: Sendable {
         }
         exchange.discardBody()
         Self.fail(exchange, pathMatched ? .methodNotAllowed : .unknownRoute)
+    }
+
+    private func openImmediateRoute(_ path: Substring.UTF8View) -> (@Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply)? {
+        let count = path.count
+        return path.withContiguousStorageIfAvailable { bytes -> (@Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply)? in
+            for entry in openImmediateRoutes where entry.path.count == count {
+                if count == 0 || memcmp(entry.path, bytes.baseAddress!, count) == 0 { return entry.handler }
+            }
+            return nil
+        } ?? nil
     }
 
     private func run(_ route: AdminRoute, parameters: [String], segments: [String], exchange: HTTPServerExchange) {

@@ -85,7 +85,8 @@ public enum Daemon {
             return 1
         }
         logger.info("daemon_listening", ["addr": bound.description, "data_dir": dataDirectory.path,
-                                         "loops": String(group.loops.count), "pid": String(getpid())])
+                                         "loops": String(group.loops.count), "pid": String(getpid()),
+                                         "malloc": AllocatorTuning.state.rawValue])
 
         // Enabled instances come back while the port already answers (status, imports).
         let restore = Task { await supervisor.restore() }

@@ -10,6 +10,10 @@ struct ServeCommand: AsyncParsableCommand {
         The daemon listens on --addr (default $OCTOBUS_ADDR or 127.0.0.1:9000; port 0 picks a free port, \
         printed in the daemon_listening log line) and keeps its state in --data-dir (default \
         $OCTOBUS_DATA_DIR or ./.octobus). It stops gracefully on SIGINT or SIGTERM.
+
+        On start the daemon re-executes itself once with a deeper malloc thread cache \
+        (GLIBC_TUNABLES=glibc.malloc.tcache_count=256, not passed on to services); \
+        OCTOBUS_MALLOC_TUNING=off disables that.
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -21,6 +25,8 @@ struct ServeCommand: AsyncParsableCommand {
     var loops: Int?
 
     mutating func run() async throws {
+        // Before anything is opened: this may re-execute the binary (see AllocatorTuning).
+        AllocatorTuning.apply()
         let addressText = global.addr ?? Environment.get("OCTOBUS_ADDR").flatMap { $0.isEmpty ? nil : $0 } ?? AdminAddress.defaultAddress
         let address: HostPort
         do {

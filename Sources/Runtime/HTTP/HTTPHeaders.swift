@@ -51,6 +51,14 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, C
 
     public func contains(_ name: String) -> Bool { self[name] != nil }
 
+    /// `contains` for a name known to be lower-case (no case scan of the argument).
+    func contains(lowercased name: String) -> Bool {
+        fields.withUnsafeBufferPointer { fields in
+            for index in fields.indices where fields[index].name == name { return true }
+            return false
+        }
+    }
+
     public var count: Int { fields.count }
     public var isEmpty: Bool { fields.isEmpty }
 
@@ -106,7 +114,19 @@ public final class HTTPRequestHead: Sendable {
         self.headers = headers
         self.authority = authority
         self.remoteAddress = remoteAddress
-        pathEnd = target.utf8.firstIndex(of: 63) ?? target.endIndex
+        pathEnd = Self.queryStart(target)
+    }
+
+    /// Index of `?` in `target`, or its end (memchr: the generic `firstIndex` walks
+    /// the UTF-8 view one index at a time, and this runs for every request).
+    private static func queryStart(_ target: String) -> String.Index {
+        var text = target
+        let offset: Int? = text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, let found = memchr(base, 63, bytes.count) else { return nil }
+            return UnsafeRawPointer(found) - UnsafeRawPointer(base)
+        }
+        guard let offset else { return target.endIndex }
+        return target.utf8.index(target.startIndex, offsetBy: offset)
     }
 
     /// The same request with another protocol version (h2c upgrade).

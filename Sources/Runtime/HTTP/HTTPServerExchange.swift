@@ -141,7 +141,7 @@ public class HTTPServerExchange {
         loop.assertInEventLoop()
         guard !isHeadSent, !isFinished, !isAborted else { return }
         var headers = headers
-        if (request.version != .http2 || !body.isEmpty) && !headers.contains("content-length") {
+        if (request.version != .http2 || !body.isEmpty) && !headers.contains(lowercased: "content-length") {
             headers.add(name: "content-length", value: String(body.count))
         }
         isHeadSent = true

@@ -14,6 +14,10 @@ final class HTTP2Exchange: HTTPServerExchange {
 
     private var connection: HTTP2ServerConnection? { attached ? owner : nil }
     private var writableCheckScheduled = false
+    /// Links of the connection's open-stream list (``HTTP2OpenStreams``, which owns the
+    /// streams through a manual retain): plain pointers, valid while both are listed.
+    unowned(unsafe) var nextOpen: HTTP2Exchange?
+    unowned(unsafe) var previousOpen: HTTP2Exchange?
 
     // Request head accumulation (before dispatch).
     var method = ""
@@ -41,6 +45,18 @@ final class HTTP2Exchange: HTTPServerExchange {
         owner = connection
         self.streamID = streamID
         super.init(loop: connection.connection.loop, request: Self.placeholderHead)
+    }
+
+    /// Builds the request head from the accumulated fields, moving them out (swaps, not
+    /// copies: no reference counting for strings the head takes over).
+    func takeRequestHead(remoteAddress: String) -> HTTPRequestHead {
+        var method = "", target = "", authority: String? = nil, headers = HTTPHeaders()
+        swap(&method, &self.method)
+        swap(&target, &path)
+        swap(&authority, &self.authority)
+        swap(&headers, &pendingHeaders)
+        return HTTPRequestHead(method: method, target: target, version: .http2, headers: headers,
+                               authority: authority, remoteAddress: remoteAddress)
     }
 
     /// The stream is gone; later calls become no-ops.

@@ -4,6 +4,10 @@ import Glibc
 /// Builds the `nghttp2_nv` array for a header block in one temporary allocation.
 /// nghttp2 copies name/value bytes during `nghttp2_submit_*`, so the block only has to
 /// outlive that call. Connection-specific fields (RFC 9113 §8.2.2) are dropped.
+///
+/// This runs once per response on the hot path, so it reads the field array through a
+/// buffer pointer (no per-field retain/release) and copies each string through its
+/// contiguous UTF-8 view (no mutable copy of the string).
 enum HTTP2HeaderBlock {
     /// A response block: `:status` then `headers`.
     static func withNameValues<R>(status: Int, headers: HTTPHeaders, _ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
@@ -25,36 +29,53 @@ enum HTTP2HeaderBlock {
         pseudo: (String, String)?, extraPseudo: [(String, String)], headers: HTTPHeaders,
         _ body: (UnsafePointer<nghttp2_nv>, Int) -> R
     ) -> R {
-        var total = 0
-        if let pseudo { total += pseudo.0.utf8.count + pseudo.1.utf8.count }
-        for (name, value) in extraPseudo { total += name.utf8.count + value.utf8.count }
-        for field in headers { total += field.name.utf8.count + field.value.utf8.count }
-        let count = (pseudo == nil ? 0 : 1) + extraPseudo.count + headers.count
-        return withUnsafeTemporaryAllocation(byteCount: max(total, 1), alignment: 1) { bytes in
-            withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: max(count, 1)) { nvs in
-                let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                var offset = 0
-                var index = 0
-                func copy(_ text: String) -> Int {
-                    let start = offset
-                    var text = text
-                    text.withUTF8 { utf8 in
-                        if utf8.count > 0 { memcpy(base + offset, utf8.baseAddress!, utf8.count) }
-                        offset += utf8.count
+        headers.fields.withUnsafeBufferPointer { fields in
+            var total = 0
+            if let pseudo { total += pseudo.0.utf8.count + pseudo.1.utf8.count }
+            for (name, value) in extraPseudo { total += name.utf8.count + value.utf8.count }
+            for index in fields.indices { total += fields[index].name.utf8.count + fields[index].value.utf8.count }
+            let count = (pseudo == nil ? 0 : 1) + extraPseudo.count + fields.count
+            return withUnsafeTemporaryAllocation(byteCount: max(total, 1), alignment: 1) { bytes in
+                withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: max(count, 1)) { nvs in
+                    var writer = Writer(base: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), nvs: nvs.baseAddress!)
+                    if let pseudo { writer.put(pseudo.0, pseudo.1) }
+                    for (name, value) in extraPseudo { writer.put(name, value) }
+                    for index in fields.indices where !isConnectionSpecific(fields[index].name) {
+                        writer.put(fields[index].name, fields[index].value)
                     }
-                    return start
+                    return body(UnsafePointer(nvs.baseAddress!), writer.index)
                 }
-                func put(_ name: String, _ value: String) {
-                    let nameStart = copy(name)
-                    let valueStart = copy(value)
-                    nvs[index] = octo_nv(base + nameStart, valueStart - nameStart, base + valueStart, offset - valueStart)
-                    index += 1
-                }
-                if let pseudo { put(pseudo.0, pseudo.1) }
-                for (name, value) in extraPseudo { put(name, value) }
-                for field in headers where !isConnectionSpecific(field.name) { put(field.name, field.value) }
-                return body(UnsafePointer(nvs.baseAddress!), index)
             }
+        }
+    }
+
+    /// Appends name/value pairs to the byte area and the nv array.
+    private struct Writer {
+        let base: UnsafeMutablePointer<UInt8>
+        let nvs: UnsafeMutablePointer<nghttp2_nv>
+        var offset = 0
+        var index = 0
+
+        @inline(__always)
+        mutating func copy(_ text: String) -> (UnsafeMutablePointer<UInt8>, Int) {
+            let start = base + offset
+            let length = text.utf8.count
+            if length > 0 {
+                let done: Void? = text.utf8.withContiguousStorageIfAvailable { utf8 in
+                    memcpy(start, utf8.baseAddress!, length)
+                }
+                if done == nil { _ = UnsafeMutableBufferPointer(start: start, count: length).initialize(from: text.utf8) }
+            }
+            offset += length
+            return (start, length)
+        }
+
+        @inline(__always)
+        mutating func put(_ name: String, _ value: String) {
+            let n = copy(name)
+            let v = copy(value)
+            nvs[index] = octo_nv(n.0, n.1, v.0, v.1)
+            index += 1
         }
     }
 

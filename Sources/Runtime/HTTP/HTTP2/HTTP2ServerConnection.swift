@@ -16,7 +16,7 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
     let server: HTTPServerContext
     private(set) var session: OpaquePointer!
     /// Open streams (ownership; callbacks find them through the stream user-data pointer).
-    private var streams: [Int32: HTTP2Exchange] = [:]
+    private var streams = HTTP2OpenStreams()
     private var output = HTTP2SessionOutput()
     private var flushScheduled = false
     private var closed = false
@@ -45,6 +45,8 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
     }
 
     deinit {
+        // The list holds its streams with manual retains: give them back.
+        for stream in streams.removeAll() { stream.detach() }
         if let session { nghttp2_session_del(session) }
     }
 
@@ -117,7 +119,7 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
             return
         }
         receivedPreface = true
-        streams[1] = stream
+        streams.insert(stream)
         armTimer()
         dispatch(stream, head: head, requestComplete: true)
     }
@@ -148,15 +150,15 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
 
     func connectionDidDrainWrites(_ connection: TCPConnection) {
         flushNow()
-        for stream in streams.values { stream.notifyWritableIfNeeded() }
+        for stream in streams.all { stream.notifyWritableIfNeeded() }
     }
 
     func connectionDidClose(_ connection: TCPConnection, error: UVError?) {
         closed = true
         timer.close()
-        let open = streams.values
-        streams.removeAll()
-        for stream in open {
+        for stream in streams.removeAll() {
+            // Late nghttp2 callbacks for this stream must not find the released exchange.
+            nghttp2_session_set_stream_user_data(session, stream.streamID, nil)
             stream.markAborted()
             stream.detach()
         }
@@ -177,7 +179,7 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
         let streamID = frame.pointee.hd.stream_id
         let stream = HTTP2Exchange(connection: self, streamID: streamID)
         stream.pendingHeaders.reserveCapacity(8)
-        streams[streamID] = stream
+        streams.insert(stream)
         nghttp2_session_set_stream_user_data(session, streamID, Unmanaged.passUnretained(stream).toOpaque())
         armTimer()
         return 0
@@ -241,11 +243,7 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
                     nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), header.stream_id, NGHTTP2_REFUSED_STREAM.rawValue)
                     return 0
                 }
-                let head = HTTPRequestHead(
-                    method: stream.method, target: stream.path, version: .http2, headers: stream.pendingHeaders,
-                    authority: stream.authority, remoteAddress: connection.remoteAddress)
-                stream.pendingHeaders = HTTPHeaders()
-                dispatch(stream, head: head, requestComplete: endStream)
+                dispatch(stream, head: stream.takeRequestHead(remoteAddress: connection.remoteAddress), requestComplete: endStream)
             } else if endStream {
                 stream.deliverEnd(trailers: stream.headersTooLarge ? HTTPHeaders() : stream.trailers)
             }
@@ -271,7 +269,9 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
     }
 
     private func streamClosed(streamID: Int32, errorCode: UInt32) -> Int32 {
-        guard let stream = streams.removeValue(forKey: streamID) else { return 0 }
+        // Only streams with an exchange have user data; nghttp2 frees the stream after this.
+        guard let registered = exchange(streamID) else { return 0 }
+        let stream = streams.remove(registered)
         if stream.unconsumedBytes > 0 {
             nghttp2_session_consume_connection(session, stream.unconsumedBytes)
             stream.unconsumedBytes = 0
