@@ -7,10 +7,10 @@ import Runtime
 /// the HTTP/2 runtime from the cost of routing in the daemon.
 struct FixedResponder: HTTPResponder {
     static let body = Array("{\"status\":\"ok\",\"services\":0}\n".utf8)
-    static let headers: HTTPHeaders = ["content-type": "application/json", "content-length": String(body.count)]
+    static let headers = PreparedHeaders(["content-type": "application/json", "content-length": String(body.count)])
 
     func handle(_ exchange: HTTPServerExchange) {
-        exchange.respond(status: 200, headers: Self.headers, body: Self.body)
+        exchange.respond(status: 200, prepared: Self.headers, body: Self.body)
     }
 }
 

@@ -30,8 +30,7 @@ public final class AdminRouter: Sendable {
     /// Handles an exchange whose path starts with ``prefix``. Runs on the loop thread.
     public func handle(_ exchange: HTTPServerExchange) {
         let request = exchange.request
-        let rest = request.path.utf8.dropFirst(Self.prefix.utf8.count)
-        if request.method == "GET", let handler = openImmediateRoute(rest), exchange.hasEmptyCompleteBody {
+        if request.method == "GET", let handler = openImmediateRoute(request), exchange.hasEmptyCompleteBody {
             // Fast path for open, cheap reads (status): no segments, no task.
             do throws(AdminError) {
                 Self.render(exchange, try handler(exchange, []))
@@ -40,6 +39,7 @@ public final class AdminRouter: Sendable {
             }
             return
         }
+        let rest = request.path.utf8.dropFirst(Self.prefix.utf8.count)
         guard rest.isEmpty || rest.first == UInt8(ascii: "/") else {
             Self.fail(exchange, .unknownRoute)
             return
@@ -62,14 +62,17 @@ public final class AdminRouter: Sendable {
         Self.fail(exchange, pathMatched ? .methodNotAllowed : .unknownRoute)
     }
 
-    private func openImmediateRoute(_ path: Substring.UTF8View) -> (@Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply)? {
-        let count = path.count
-        return path.withContiguousStorageIfAvailable { bytes -> (@Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply)? in
+    /// The open immediate route for the path below ``prefix``, compared byte-wise.
+    private func openImmediateRoute(_ request: HTTPRequestHead) -> (@Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply)? {
+        let prefixCount = Self.prefix.utf8.count
+        return request.withPathBytes { path in
+            guard path.count >= prefixCount else { return nil }
+            let count = path.count - prefixCount
             for entry in openImmediateRoutes where entry.path.count == count {
-                if count == 0 || memcmp(entry.path, bytes.baseAddress!, count) == 0 { return entry.handler }
+                if count == 0 || memcmp(entry.path, path.baseAddress! + prefixCount, count) == 0 { return entry.handler }
             }
             return nil
-        } ?? nil
+        }
     }
 
     private func run(_ route: AdminRoute, parameters: [String], segments: [String], exchange: HTTPServerExchange) {
@@ -125,7 +128,7 @@ public final class AdminRouter: Sendable {
         case .raw(let status, let contentType, let body):
             exchange.respond(status: status, headers: ["content-type": contentType], body: body)
         case .prepared(let status, let reply):
-            exchange.respond(status: status, headers: reply.headers, body: reply.body)
+            exchange.respond(status: status, prepared: reply.headers, body: reply.body)
         case .streamed:
             break
         }

@@ -5,7 +5,7 @@ import Runtime
 /// A class, so handing it around costs one reference count instead of one per field.
 public final class PreparedJSON: Sendable {
     let key: Int
-    let headers: HTTPHeaders
+    let headers: PreparedHeaders
     let body: [UInt8]
 
     init(key: Int, _ value: JSONValue) {
@@ -13,6 +13,6 @@ public final class PreparedJSON: Sendable {
         var body = JSONWriter().bytes(value)
         body.append(10)
         self.body = body
-        headers = ["content-type": "application/json", "content-length": String(body.count)]
+        headers = PreparedHeaders(["content-type": "application/json", "content-length": String(body.count)])
     }
 }

@@ -106,6 +106,8 @@ public final class HTTPRequestHead: Sendable {
     public let remoteAddress: String
     /// End of the path within `target` (start of `?query`, or the end).
     private let pathEnd: String.Index
+    /// The same position as a UTF-8 byte count.
+    private let pathByteCount: Int
 
     public init(method: String, target: String, version: HTTPVersion, headers: HTTPHeaders, authority: String? = nil, remoteAddress: String = "") {
         self.method = method
@@ -114,19 +116,18 @@ public final class HTTPRequestHead: Sendable {
         self.headers = headers
         self.authority = authority
         self.remoteAddress = remoteAddress
-        pathEnd = Self.queryStart(target)
+        pathByteCount = Self.queryStart(target)
+        pathEnd = target.utf8.index(target.startIndex, offsetBy: pathByteCount)
     }
 
-    /// Index of `?` in `target`, or its end (memchr: the generic `firstIndex` walks
-    /// the UTF-8 view one index at a time, and this runs for every request).
-    private static func queryStart(_ target: String) -> String.Index {
+    /// Byte offset of `?` in `target`, or its length (memchr: the generic `firstIndex`
+    /// walks the UTF-8 view one index at a time, and this runs for every request).
+    private static func queryStart(_ target: String) -> Int {
         var text = target
-        let offset: Int? = text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress, let found = memchr(base, 63, bytes.count) else { return nil }
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, let found = memchr(base, 63, bytes.count) else { return bytes.count }
             return UnsafeRawPointer(found) - UnsafeRawPointer(base)
         }
-        guard let offset else { return target.endIndex }
-        return target.utf8.index(target.startIndex, offsetBy: offset)
     }
 
     /// The same request with another protocol version (h2c upgrade).
@@ -143,16 +144,22 @@ public final class HTTPRequestHead: Sendable {
         pathEnd == target.endIndex ? "" : target[target.utf8.index(after: pathEnd)...]
     }
 
+    /// Calls `body` with the path's UTF-8 bytes (no query), without making a string: routers
+    /// compare them with memcmp.
+    public func withPathBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        var target = self.target
+        let count = pathByteCount
+        return try target.withUTF8 { try body(UnsafeBufferPointer(rebasing: $0[..<count])) }
+    }
+
     /// Whether the path is `prefix` or starts with `prefix/` (byte comparison, no Unicode work).
     public func pathHasSegmentPrefix(_ prefix: String) -> Bool {
-        var target = self.target
         var prefix = prefix
-        let pathLength = target.utf8.distance(from: target.startIndex, to: pathEnd)
-        return target.withUTF8 { path in
+        return withPathBytes { path in
             prefix.withUTF8 { p in
-                guard path.count >= p.count, pathLength >= p.count,
+                guard path.count >= p.count,
                       p.isEmpty || memcmp(path.baseAddress!, p.baseAddress!, p.count) == 0 else { return false }
-                return pathLength == p.count || path[p.count] == UInt8(ascii: "/")
+                return path.count == p.count || path[p.count] == UInt8(ascii: "/")
             }
         }
     }

@@ -149,6 +149,20 @@ public class HTTPServerExchange {
         transportSendResponse(HTTPResponseHead(status: status, headers: headers), body: body)
     }
 
+    /// A complete response whose header fields were prepared once (they must include
+    /// `content-length` when there is a body, or on HTTP/1.1).
+    public func respond(status: Int, prepared: PreparedHeaders, body: [UInt8]) {
+        loop.assertInEventLoop()
+        guard !isHeadSent, !isFinished, !isAborted else { return }
+        guard (100...999).contains(status), prepared.hasContentLength || (request.version == .http2 && body.isEmpty) else {
+            respond(status: status, headers: prepared.headers, body: body)
+            return
+        }
+        isHeadSent = true
+        isFinished = true
+        transportSendResponse(status: status, prepared: prepared, body: body)
+    }
+
     /// Abandons the exchange (RST_STREAM on HTTP/2; the connection is closed on HTTP/1.1).
     public func reset() {
         loop.assertInEventLoop()
@@ -172,6 +186,10 @@ public class HTTPServerExchange {
             transportSendHead(head, endStream: false)
             transportSendBody(body, endStream: true)
         }
+    }
+    /// A complete response with prepared header fields (HTTP/2 uses their bytes directly).
+    func transportSendResponse(status: Int, prepared: PreparedHeaders, body: [UInt8]) {
+        transportSendResponse(HTTPResponseHead(status: status, headers: prepared.headers), body: body)
     }
     func transportSendBody(_ bytes: [UInt8], endStream: Bool) {}
     func transportSendTrailers(_ trailers: HTTPHeaders) {}

@@ -64,6 +64,24 @@ func rawExchange(port: Int, loop: EventLoop, send: [UInt8], untilBytesContain ma
         await server.shutdown(gracePeriodMilliseconds: 1000)
     }
 
+    @Test func preparedHeadersOnHTTP1() async throws {
+        let (server, group) = try await startTestServer()
+        defer { group.shutdown() }
+        let request = "GET /prepared HTTP/1.1\r\nHost: x\r\n\r\nGET /prepared-no-length HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        let reply = await rawExchange(port: server.boundAddress.port, loop: group.loops[0], send: Array(request.utf8))
+        let responses = reply.split(separator: "HTTP/1.1 ").map(String.init)
+        #expect(responses.count == 2)
+        let first = responses.first ?? ""
+        #expect(first.hasPrefix("201 Created\r\n"))
+        #expect(first.lowercased().contains("x-prepared: yes\r\n"))
+        #expect(first.hasSuffix("\r\n\r\nprepared"))
+        let second = responses.dropFirst().first ?? ""
+        #expect(second.hasPrefix("200 OK\r\n"))
+        #expect(second.lowercased().contains("content-length: 3\r\n"))
+        #expect(second.hasSuffix("\r\n\r\nabc"))
+        await server.shutdown(gracePeriodMilliseconds: 1000)
+    }
+
     @Test func chunkedRequestGetsChunkedResponseWithTrailers() async throws {
         let (server, group) = try await startTestServer()
         defer { group.shutdown() }

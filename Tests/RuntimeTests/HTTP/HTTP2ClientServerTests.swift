@@ -74,6 +74,27 @@ func h2Calls(port: Int, loop: EventLoop, _ calls: [(String, String, [[UInt8]], H
         await server.shutdown(gracePeriodMilliseconds: 1000)
     }
 
+    @Test func preparedHeadersAreSentAsGiven() async throws {
+        let (server, group) = try await startTestServer()
+        defer { group.shutdown() }
+        let results = try await h2Calls(port: server.boundAddress.port, loop: group.loops[0], [
+            ("GET", "/prepared", [], nil), ("GET", "/prepared-no-length", [], nil), ("GET", "/prepared-empty", [], nil),
+        ])
+        #expect(results[0].status == 201)
+        #expect(String(decoding: results[0].body, as: UTF8.self) == "prepared")
+        #expect(results[0].headers["x-prepared"] == "yes")
+        #expect(results[0].headers["content-type"] == "text/plain")
+        #expect(results[0].headers["content-length"] == "8")
+        // Connection-specific fields never reach HTTP/2 (RFC 9113 §8.2.2).
+        #expect(results[0].headers["connection"] == nil)
+        #expect(results[1].status == 200)
+        #expect(results[1].headers["content-length"] == "3")
+        #expect(String(decoding: results[1].body, as: UTF8.self) == "abc")
+        #expect(results[2].status == 204)
+        #expect(results[2].body.isEmpty)
+        await server.shutdown(gracePeriodMilliseconds: 1000)
+    }
+
     @Test func streamsLargeBodiesBothWaysWithTrailers() async throws {
         let (server, group) = try await startTestServer()
         defer { group.shutdown() }

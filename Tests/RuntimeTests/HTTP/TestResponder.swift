@@ -2,12 +2,24 @@
 
 /// Routes used by the in-process server tests.
 /// - `GET /hello`: a small fixed body.
+/// - `GET /prepared`, `/prepared-no-length`, `/prepared-empty`: replies with ``PreparedHeaders``.
 /// - `POST /echo`: streams the request body back as it arrives, then trailers with its length.
 /// - `POST /limited`: collects at most 16 bytes; larger bodies get 413.
 /// - `GET /stream?n=K`: K chunks of 1 KiB sent with backpressure, then trailers.
 struct TestResponder: HTTPResponder {
+    static let prepared = PreparedHeaders(["content-type": "text/plain", "x-prepared": "yes", "content-length": "8",
+                                           "connection": "keep-alive"])
+    static let preparedWithoutLength = PreparedHeaders(["content-type": "text/plain"])
+
     func handle(_ exchange: HTTPServerExchange) {
         switch (exchange.request.method, String(exchange.request.path)) {
+        case ("GET", "/prepared"):
+            exchange.respond(status: 201, prepared: Self.prepared, body: Array("prepared".utf8))
+        case ("GET", "/prepared-no-length"):
+            // No content-length among the prepared fields: the exchange must add one.
+            exchange.respond(status: 200, prepared: Self.preparedWithoutLength, body: Array("abc".utf8))
+        case ("GET", "/prepared-empty"):
+            exchange.respond(status: 204, prepared: Self.preparedWithoutLength, body: [])
         case ("GET", "/hello"):
             exchange.respond(status: 200, headers: ["content-type": "text/plain"], body: Array("hello".utf8))
         case ("POST", "/echo"):

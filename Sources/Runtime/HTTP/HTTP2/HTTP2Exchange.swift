@@ -84,6 +84,15 @@ final class HTTP2Exchange: HTTPServerExchange {
         }
     }
 
+    override func transportSendResponse(status: Int, prepared: PreparedHeaders, body: [UInt8]) {
+        guard let connection else { return }
+        if !body.isEmpty {
+            outbound.append(body)
+            outboundEnded = true
+        }
+        connection.submitResponse(exchange: self, status: status, prepared: prepared, endStream: body.isEmpty)
+    }
+
     override func transportSendBody(_ bytes: [UInt8], endStream: Bool) {
         connection?.enqueueBody(exchange: self, bytes, end: endStream)
     }

@@ -78,6 +78,7 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
         nghttp2_option_new(&option)
         defer { nghttp2_option_del(option) }
         nghttp2_option_set_no_auto_window_update(option, 1)
+        nghttp2_option_set_no_closed_streams(option, 1)
         var session: OpaquePointer?
         let rc = nghttp2_session_server_new2(&session, callbacks, Unmanaged.passUnretained(self).toOpaque(), option)
         precondition(rc == 0 && session != nil, "nghttp2_session_server_new2 failed: \(rc)")
@@ -101,6 +102,9 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
                                    value: UInt32(configuration.initialStreamWindowBytes)),
             nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue),
                                    value: UInt32(configuration.maximumHeaderListBytes)),
+            // RFC 9113 deprecated the RFC 7540 priority tree (RFC 9218): saying so spares
+            // nghttp2 the dependency bookkeeping and the retention of closed streams.
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_NO_RFC7540_PRIORITIES.rawValue), value: 1),
         ]
         nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), &settings, settings.count)
         nghttp2_session_set_local_window_size(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, configuration.connectionWindowBytes)
@@ -316,6 +320,21 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
 
     func submitResponse(exchange stream: HTTP2Exchange, head: HTTPResponseHead, endStream: Bool) {
         let rc: Int32 = HTTP2HeaderBlock.withNameValues(status: head.status, headers: head.headers) { nva, count in
+            if endStream {
+                return nghttp2_submit_response(session, stream.streamID, nva, count, nil)
+            }
+            var provider = octo_data_provider(Unmanaged.passUnretained(stream).toOpaque(), HTTP2ServerConnection.readResponseData)
+            return nghttp2_submit_response(session, stream.streamID, nva, count, &provider)
+        }
+        if rc != 0 {
+            server.log("http2_submit_failed", ["error": String(cString: nghttp2_strerror(rc))])
+            resetStream(stream.streamID, code: NGHTTP2_INTERNAL_ERROR.rawValue)
+        }
+        scheduleFlush()
+    }
+
+    func submitResponse(exchange stream: HTTP2Exchange, status: Int, prepared: PreparedHeaders, endStream: Bool) {
+        let rc: Int32 = HTTP2HeaderBlock.withNameValues(status: status, prepared: prepared) { nva, count in
             if endStream {
                 return nghttp2_submit_response(session, stream.streamID, nva, count, nil)
             }
