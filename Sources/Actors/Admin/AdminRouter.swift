@@ -11,16 +11,16 @@ public final class AdminRouter: Sendable {
     /// Open (no admin token) immediate GET routes without parameters, by path below the
     /// prefix (e.g. "/status"): answered inline — the status probe is what monitoring polls.
     /// A handful of entries compared byte-wise beats hashing a freshly made key string.
-    private let openImmediateRoutes: [(path: [UInt8], handler: @Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply)]
+    private let openImmediateRoutes: [OpenImmediateRoute]
     private let authorizer: any AdminAuthorizer
 
     public init(routes: [AdminRoute], authorizer: any AdminAuthorizer) {
         self.routes = routes
-        var fast: [(path: [UInt8], handler: @Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply)] = []
+        var fast: [OpenImmediateRoute] = []
         for route in routes where !route.requiresAuth {
             // Inline answers are for reads only (GET), so the table is keyed by path.
             if route.method == "GET", let path = route.staticPath, case .immediate(let handler) = route.handler {
-                fast.append((Array(path.utf8), handler))
+                fast.append(OpenImmediateRoute(path: Array(path.utf8), handler: handler))
             }
         }
         openImmediateRoutes = fast
@@ -30,10 +30,10 @@ public final class AdminRouter: Sendable {
     /// Handles an exchange whose path starts with ``prefix``. Runs on the loop thread.
     public func handle(_ exchange: HTTPServerExchange) {
         let request = exchange.request
-        if request.method == "GET", let handler = openImmediateRoute(request), exchange.hasEmptyCompleteBody {
+        if request.method == "GET", let route = openImmediateRoute(request), exchange.hasEmptyCompleteBody {
             // Fast path for open, cheap reads (status): no segments, no task.
             do throws(AdminError) {
-                Self.render(exchange, try handler(exchange, []))
+                Self.render(exchange, try route.handler(exchange, []))
             } catch {
                 Self.fail(exchange, error)
             }
@@ -63,13 +63,13 @@ public final class AdminRouter: Sendable {
     }
 
     /// The open immediate route for the path below ``prefix``, compared byte-wise.
-    private func openImmediateRoute(_ request: HTTPRequestHead) -> (@Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply)? {
+    private func openImmediateRoute(_ request: HTTPRequestHead) -> OpenImmediateRoute? {
         let prefixCount = Self.prefix.utf8.count
         return request.withPathBytes { path in
             guard path.count >= prefixCount else { return nil }
             let count = path.count - prefixCount
-            for entry in openImmediateRoutes where entry.path.count == count {
-                if count == 0 || memcmp(entry.path, path.baseAddress! + prefixCount, count) == 0 { return entry.handler }
+            for route in openImmediateRoutes where route.path.count == count {
+                if count == 0 || memcmp(route.path, path.baseAddress! + prefixCount, count) == 0 { return route }
             }
             return nil
         }
@@ -136,6 +136,19 @@ public final class AdminRouter: Sendable {
 
     static func fail(_ exchange: HTTPServerExchange, _ error: AdminError) {
         render(exchange, .json(error.status, error.body))
+    }
+}
+
+/// An entry of the inline table. A class, so the handler is stored and called as the
+/// concrete function type: handing it around as an optional closure value would make
+/// Swift wrap it in a freshly allocated reabstraction thunk on every request.
+private final class OpenImmediateRoute: Sendable {
+    let path: [UInt8]
+    let handler: @Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply
+
+    init(path: [UInt8], handler: @escaping @Sendable (HTTPServerExchange, [String]) throws(AdminError) -> AdminReply) {
+        self.path = path
+        self.handler = handler
     }
 }
 

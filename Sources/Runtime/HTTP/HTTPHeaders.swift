@@ -1,9 +1,21 @@
 import Glibc
 
+/// One header field. A named struct rather than a tuple: arrays of tuples are destroyed
+/// through the runtime's generic tuple witness, once per request head.
+public struct HTTPField: Sendable, Equatable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
 /// An ordered list of header fields; names are stored lower-cased (HTTP/2 form)
 /// and looked up case-insensitively.
 public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
-    public private(set) var fields: [(name: String, value: String)]
+    public private(set) var fields: [HTTPField]
 
     public init() { fields = [] }
 
@@ -19,7 +31,7 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, C
 
     /// Appends a field (the name is lower-cased).
     public mutating func add(name: String, value: String) {
-        fields.append((Self.lowercased(name), value))
+        fields.append(HTTPField(name: Self.lowercased(name), value: value))
     }
 
     public mutating func reserveCapacity(_ count: Int) {
@@ -28,7 +40,7 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, C
 
     /// Appends a field whose name is already lower-case (parsers use this).
     mutating func addLowercased(name: String, value: String) {
-        fields.append((name, value))
+        fields.append(HTTPField(name: name, value: value))
     }
 
     public mutating func remove(name: String) {
@@ -62,7 +74,7 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, C
     public var count: Int { fields.count }
     public var isEmpty: Bool { fields.isEmpty }
 
-    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
+    public func makeIterator() -> IndexingIterator<[HTTPField]> {
         fields.makeIterator()
     }
 

@@ -17,6 +17,10 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
     private(set) var session: OpaquePointer!
     /// Open streams (ownership; callbacks find them through the stream user-data pointer).
     private var streams = HTTP2OpenStreams()
+    /// The stream whose request headers are arriving (header callbacks come in a run for
+    /// one stream): spares nghttp2's stream-map lookup per field. Cleared when it closes.
+    private unowned(unsafe) var headerStream: HTTP2Exchange?
+    private var headerStreamID: Int32 = 0
     private var output = HTTP2SessionOutput()
     private var flushScheduled = false
     private var closed = false
@@ -160,6 +164,8 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
     func connectionDidClose(_ connection: TCPConnection, error: UVError?) {
         closed = true
         timer.close()
+        headerStream = nil
+        headerStreamID = 0
         for stream in streams.removeAll() {
             // Late nghttp2 callbacks for this stream must not find the released exchange.
             nghttp2_session_set_stream_user_data(session, stream.streamID, nil)
@@ -185,6 +191,8 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
         stream.pendingHeaders.reserveCapacity(8)
         streams.insert(stream)
         nghttp2_session_set_stream_user_data(session, streamID, Unmanaged.passUnretained(stream).toOpaque())
+        headerStream = stream
+        headerStreamID = streamID
         armTimer()
         return 0
     }
@@ -198,7 +206,11 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
 
     private func header(_ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> Int32 {
         // The hottest callback (once per header field): borrow the stream without retaining it.
-        guard let pointer = nghttp2_session_get_stream_user_data(session, frame.pointee.hd.stream_id) else { return 0 }
+        let streamID = frame.pointee.hd.stream_id
+        if streamID == headerStreamID, let stream = headerStream {
+            return Unmanaged.passUnretained(stream)._withUnsafeGuaranteedRef { header(stream: $0, name: name, value: value) }
+        }
+        guard let pointer = nghttp2_session_get_stream_user_data(session, streamID) else { return 0 }
         return Unmanaged<HTTP2Exchange>.fromOpaque(pointer)._withUnsafeGuaranteedRef { header(stream: $0, name: name, value: value) }
     }
 
@@ -275,6 +287,10 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
     private func streamClosed(streamID: Int32, errorCode: UInt32) -> Int32 {
         // Only streams with an exchange have user data; nghttp2 frees the stream after this.
         guard let registered = exchange(streamID) else { return 0 }
+        if streamID == headerStreamID {
+            headerStream = nil
+            headerStreamID = 0
+        }
         let stream = streams.remove(registered)
         if stream.unconsumedBytes > 0 {
             nghttp2_session_consume_connection(session, stream.unconsumedBytes)
