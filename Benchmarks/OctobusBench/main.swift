@@ -6,6 +6,7 @@ import Foundation
 
 let usage = """
 usage: OctobusBench status [--octobus PATH] [--rounds N] [--requests N] [--clients N] [--streams N]
+       OctobusBench cpu [--octobus PATH] [--rounds N] [--requests N]   (server CPU per request)
        OctobusBench import [--octobus PATH] [--rounds N]
        OctobusBench instances [--octobus PATH] [--count N]
        OctobusBench sdk      (runs Benchmarks/sdk/run_benchmark.py with the venv's python)
@@ -32,6 +33,9 @@ do {
             clients: Int(option("--clients", "10"))!, streams: Int(option("--streams", "10"))!
         ).run()
         print(report)
+    case "cpu":
+        print(try CPUScenario(octobus: octobus, bench: CommandLine.arguments[0].contains("/") ? CommandLine.arguments[0] : try Harness.resolve(CommandLine.arguments[0]),
+                              rounds: Int(option("--rounds", "5"))!, requests: Int(option("--requests", "300000"))!).run())
     case "import":
         print(try ImportScenario(octobus: octobus, repository: FileManager.default.currentDirectoryPath,
                                  rounds: Int(option("--rounds", "5"))!).run())
