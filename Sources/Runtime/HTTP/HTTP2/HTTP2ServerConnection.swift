@@ -335,27 +335,25 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
     }
 
     func submitResponse(exchange stream: HTTP2Exchange, head: HTTPResponseHead, endStream: Bool) {
-        let rc: Int32 = HTTP2HeaderBlock.withNameValues(status: head.status, headers: head.headers) { nva, count in
-            if endStream {
-                return nghttp2_submit_response(session, stream.streamID, nva, count, nil)
-            }
-            var provider = octo_data_provider(Unmanaged.passUnretained(stream).toOpaque(), HTTP2ServerConnection.readResponseData)
-            return nghttp2_submit_response(session, stream.streamID, nva, count, &provider)
+        HTTP2HeaderBlock.withNameValues(status: head.status, headers: head.headers) { nva, count in
+            submitResponse(stream, nva, count, endStream: endStream)
         }
-        if rc != 0 {
-            server.log("http2_submit_failed", ["error": String(cString: nghttp2_strerror(rc))])
-            resetStream(stream.streamID, code: NGHTTP2_INTERNAL_ERROR.rawValue)
-        }
-        scheduleFlush()
     }
 
     func submitResponse(exchange stream: HTTP2Exchange, status: Int, prepared: PreparedHeaders, endStream: Bool) {
-        let rc: Int32 = HTTP2HeaderBlock.withNameValues(status: status, prepared: prepared) { nva, count in
-            if endStream {
-                return nghttp2_submit_response(session, stream.streamID, nva, count, nil)
-            }
+        HTTP2HeaderBlock.withNameValues(status: status, prepared: prepared) { nva, count in
+            submitResponse(stream, nva, count, endStream: endStream)
+        }
+    }
+
+    /// Submits a response head; without `endStream`, the body is pulled from the exchange's queue.
+    private func submitResponse(_ stream: HTTP2Exchange, _ nva: UnsafePointer<nghttp2_nv>, _ count: Int, endStream: Bool) {
+        let rc: Int32
+        if endStream {
+            rc = nghttp2_submit_response(session, stream.streamID, nva, count, nil)
+        } else {
             var provider = octo_data_provider(Unmanaged.passUnretained(stream).toOpaque(), HTTP2ServerConnection.readResponseData)
-            return nghttp2_submit_response(session, stream.streamID, nva, count, &provider)
+            rc = nghttp2_submit_response(session, stream.streamID, nva, count, &provider)
         }
         if rc != 0 {
             server.log("http2_submit_failed", ["error": String(cString: nghttp2_strerror(rc))])
