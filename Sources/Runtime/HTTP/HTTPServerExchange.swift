@@ -14,24 +14,24 @@
 public class HTTPServerExchange {
     public let loop: EventLoop
     /// Set once when the request head is complete (HTTP/2 streams exist before that).
-    public internal(set) var request: HTTPRequestHead
+    public final internal(set) var request: HTTPRequestHead
 
     /// When true, body bytes are acknowledged only through ``consume(_:)``.
-    public var manualFlowControl = false
+    public final var manualFlowControl = false
     /// Called once if the peer goes away (stream reset, connection closed) before the response finished.
-    public var onAbort: (() -> Void)? {
+    public final var onAbort: (() -> Void)? {
         didSet { if isAborted, let onAbort { self.onAbort = nil; onAbort() } }
     }
     /// Called when buffered response bytes fell below the writable threshold again.
-    public var onWritable: (() -> Void)?
+    public final var onWritable: (() -> Void)?
 
-    public private(set) var isAborted = false
-    public private(set) var isHeadSent = false
-    public private(set) var isFinished = false
-    public private(set) var isRequestComplete = false
+    public final private(set) var isAborted = false
+    public final private(set) var isHeadSent = false
+    public final private(set) var isFinished = false
+    public final private(set) var isRequestComplete = false
     /// The handler answers without reading the rest of the body (e.g. 413): an HTTP/1.1
     /// connection must close after this response since the body cannot be skipped safely.
-    public var abandonsRequestBody = false
+    public final var abandonsRequestBody = false
 
     private var onData: (([UInt8]) -> Void)?
     private var onEnd: ((HTTPHeaders?) -> Void)?
@@ -50,7 +50,7 @@ public class HTTPServerExchange {
     // MARK: Request body
 
     /// Starts delivering the request body. `onEnd` gets the trailers, if any.
-    public func readBody(onData: @escaping ([UInt8]) -> Void, onEnd: @escaping (HTTPHeaders?) -> Void) {
+    public final func readBody(onData: @escaping ([UInt8]) -> Void, onEnd: @escaping (HTTPHeaders?) -> Void) {
         loop.assertInEventLoop()
         self.onData = onData
         self.onEnd = onEnd
@@ -70,11 +70,11 @@ public class HTTPServerExchange {
     }
 
     /// True when the whole request (without any body bytes) has arrived: nothing to read.
-    public var hasEmptyCompleteBody: Bool { isRequestComplete && bufferedBody.isEmpty && onData == nil }
+    public final var hasEmptyCompleteBody: Bool { isRequestComplete && bufferedBody.isEmpty && onData == nil }
 
     /// Collects the whole body up to `limit` bytes. Over the limit, `completion` gets
     /// ``HTTPBodyError/tooLarge(limit:)`` at once and the rest of the body is discarded.
-    public func collectBody(limit: Int, _ completion: @escaping (Result<[UInt8], HTTPBodyError>) -> Void) {
+    public final func collectBody(limit: Int, _ completion: @escaping (Result<[UInt8], HTTPBodyError>) -> Void) {
         if let declared = request.headers["content-length"].flatMap(Int.init), declared > limit {
             abandonsRequestBody = true
             discardBody()
@@ -100,12 +100,12 @@ public class HTTPServerExchange {
     }
 
     /// Reads and drops the body (still honouring flow control).
-    public func discardBody() {
+    public final func discardBody() {
         readBody(onData: { _ in }, onEnd: { _ in })
     }
 
     /// Acknowledges `count` body bytes to the peer (``manualFlowControl`` only).
-    public func consume(_ count: Int) {
+    public final func consume(_ count: Int) {
         loop.assertInEventLoop()
         guard count > 0, !isAborted else { return }
         transportConsume(count)
@@ -113,7 +113,7 @@ public class HTTPServerExchange {
 
     // MARK: Response
 
-    public func sendHead(_ head: HTTPResponseHead, endStream: Bool = false) {
+    public final func sendHead(_ head: HTTPResponseHead, endStream: Bool = false) {
         loop.assertInEventLoop()
         guard !isHeadSent, !isFinished, !isAborted else { return }
         isHeadSent = true
@@ -121,7 +121,7 @@ public class HTTPServerExchange {
         transportSendHead(head, endStream: endStream)
     }
 
-    public func sendBody(_ bytes: [UInt8], endStream: Bool = false) {
+    public final func sendBody(_ bytes: [UInt8], endStream: Bool = false) {
         loop.assertInEventLoop()
         guard isHeadSent, !isFinished, !isAborted else { return }
         if endStream { isFinished = true }
@@ -129,7 +129,7 @@ public class HTTPServerExchange {
     }
 
     /// Ends the response with trailers (HTTP/2, or HTTP/1.1 chunked).
-    public func sendTrailers(_ trailers: HTTPHeaders) {
+    public final func sendTrailers(_ trailers: HTTPHeaders) {
         loop.assertInEventLoop()
         guard isHeadSent, !isFinished, !isAborted else { return }
         isFinished = true
@@ -137,7 +137,7 @@ public class HTTPServerExchange {
     }
 
     /// A complete response in one call.
-    public func respond(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+    public final func respond(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         loop.assertInEventLoop()
         guard !isHeadSent, !isFinished, !isAborted else { return }
         var headers = headers
@@ -151,7 +151,7 @@ public class HTTPServerExchange {
 
     /// A complete response whose header fields were prepared once (they must include
     /// `content-length` when there is a body, or on HTTP/1.1).
-    public func respond(status: Int, prepared: PreparedHeaders, body: [UInt8]) {
+    public final func respond(status: Int, prepared: PreparedHeaders, body: [UInt8]) {
         loop.assertInEventLoop()
         guard !isHeadSent, !isFinished, !isAborted else { return }
         guard (100...999).contains(status), prepared.hasContentLength || (request.version == .http2 && body.isEmpty) else {
@@ -164,7 +164,7 @@ public class HTTPServerExchange {
     }
 
     /// Abandons the exchange (RST_STREAM on HTTP/2; the connection is closed on HTTP/1.1).
-    public func reset() {
+    public final func reset() {
         loop.assertInEventLoop()
         guard !isAborted, !isFinished || !isRequestComplete else { return }
         transportReset()
@@ -172,7 +172,7 @@ public class HTTPServerExchange {
     }
 
     /// Whether response bytes are not piling up in buffers.
-    public var isWritable: Bool { bufferedOutboundBytes < Self.writableThreshold }
+    public final var isWritable: Bool { bufferedOutboundBytes < Self.writableThreshold }
 
     // MARK: Transport side (overridden by HTTP/1 and HTTP/2)
 
@@ -198,7 +198,7 @@ public class HTTPServerExchange {
     func transportBodyRequested() {}
 
     /// The transport delivers a body chunk.
-    func deliverBody(_ bytes: [UInt8]) {
+    final func deliverBody(_ bytes: [UInt8]) {
         if let onData {
             onData(bytes)
             if !manualFlowControl { transportConsume(bytes.count) }
@@ -208,7 +208,7 @@ public class HTTPServerExchange {
     }
 
     /// The transport reports the end of the request.
-    func deliverEnd(trailers: HTTPHeaders?) {
+    final func deliverEnd(trailers: HTTPHeaders?) {
         isRequestComplete = true
         if let onEnd {
             self.onData = nil
@@ -221,7 +221,7 @@ public class HTTPServerExchange {
     }
 
     /// The transport reports that the peer went away.
-    func markAborted() {
+    final func markAborted() {
         guard !isAborted else { return }
         isAborted = true
         onData = nil
