@@ -149,8 +149,9 @@ public class HTTPServerExchange {
         transportSendResponse(HTTPResponseHead(status: status, headers: headers), body: body)
     }
 
-    /// A complete response whose header fields were prepared once (they must include
-    /// `content-length` when there is a body, or on HTTP/1.1).
+    /// A complete response whose header fields were prepared once. A `content-length`
+    /// among them must match `body` (it frames HTTP/1.1); without one, the fields are
+    /// copied and the length added, as ``respond(status:headers:body:)`` does.
     public final func respond(status: Int, prepared: PreparedHeaders, body: [UInt8]) {
         loop.assertInEventLoop()
         guard !isHeadSent, !isFinished, !isAborted else { return }
