@@ -135,11 +135,14 @@ public final class HTTPRequestHead: Sendable {
     /// Byte offset of `?` in `target`, or its length (memchr: the generic `firstIndex`
     /// walks the UTF-8 view one index at a time, and this runs for every request).
     private static func queryStart(_ target: String) -> Int {
-        var text = target
-        return text.withUTF8 { bytes in
+        func find(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
             guard let base = bytes.baseAddress, let found = memchr(base, 63, bytes.count) else { return bytes.count }
             return UnsafeRawPointer(found) - UnsafeRawPointer(base)
         }
+        // Native strings are contiguous; the copy is only for the (bridged) rest.
+        if let offset = target.utf8.withContiguousStorageIfAvailable(find) { return offset }
+        var text = target
+        return text.withUTF8(find)
     }
 
     /// The same request with another protocol version (h2c upgrade).
@@ -159,8 +162,11 @@ public final class HTTPRequestHead: Sendable {
     /// Calls `body` with the path's UTF-8 bytes (no query), without making a string: routers
     /// compare them with memcmp.
     public func withPathBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        var target = self.target
         let count = pathByteCount
+        if let result = try target.utf8.withContiguousStorageIfAvailable({ try body(UnsafeBufferPointer(rebasing: $0[..<count])) }) {
+            return result
+        }
+        var target = self.target
         return try target.withUTF8 { try body(UnsafeBufferPointer(rebasing: $0[..<count])) }
     }
 

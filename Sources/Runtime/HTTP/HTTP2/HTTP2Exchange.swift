@@ -16,8 +16,8 @@ final class HTTP2Exchange: HTTPServerExchange {
     private var writableCheckScheduled = false
     /// Links of the connection's open-stream list (``HTTP2OpenStreams``, which owns the
     /// streams through a manual retain): plain pointers, valid while both are listed.
-    unowned(unsafe) var nextOpen: HTTP2Exchange?
-    unowned(unsafe) var previousOpen: HTTP2Exchange?
+    var nextOpen: Unmanaged<HTTP2Exchange>?
+    var previousOpen: Unmanaged<HTTP2Exchange>?
 
     // Request head accumulation (before dispatch).
     var method = ""

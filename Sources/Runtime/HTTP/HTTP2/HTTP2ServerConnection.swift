@@ -19,7 +19,7 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
     private var streams = HTTP2OpenStreams()
     /// The stream whose request headers are arriving (header callbacks come in a run for
     /// one stream): spares nghttp2's stream-map lookup per field. Cleared when it closes.
-    private unowned(unsafe) var headerStream: HTTP2Exchange?
+    private var headerStream: Unmanaged<HTTP2Exchange>?
     private var headerStreamID: Int32 = 0
     private var output = HTTP2SessionOutput()
     private var flushScheduled = false
@@ -191,7 +191,7 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
         stream.pendingHeaders.reserveCapacity(8)
         streams.insert(stream)
         nghttp2_session_set_stream_user_data(session, streamID, Unmanaged.passUnretained(stream).toOpaque())
-        headerStream = stream
+        headerStream = Unmanaged.passUnretained(stream)
         headerStreamID = streamID
         armTimer()
         return 0
@@ -208,7 +208,7 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
         // The hottest callback (once per header field): borrow the stream without retaining it.
         let streamID = frame.pointee.hd.stream_id
         if streamID == headerStreamID, let stream = headerStream {
-            return Unmanaged.passUnretained(stream)._withUnsafeGuaranteedRef { header(stream: $0, name: name, value: value) }
+            return stream._withUnsafeGuaranteedRef { header(stream: $0, name: name, value: value) }
         }
         guard let pointer = nghttp2_session_get_stream_user_data(session, streamID) else { return 0 }
         return Unmanaged<HTTP2Exchange>.fromOpaque(pointer)._withUnsafeGuaranteedRef { header(stream: $0, name: name, value: value) }
@@ -249,19 +249,10 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
         let endStream = header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
         switch UInt32(header.type) {
         case NGHTTP2_HEADERS.rawValue:
-            guard let stream = exchange(header.stream_id) else { return 0 }
-            if !stream.isDispatched {
-                if stream.headersTooLarge {
-                    submitHeadersOnly(stream: stream, status: 431)
-                    return 0
-                }
-                if goingAway {
-                    nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), header.stream_id, NGHTTP2_REFUSED_STREAM.rawValue)
-                    return 0
-                }
-                dispatch(stream, head: stream.takeRequestHead(remoteAddress: connection.remoteAddress), requestComplete: endStream)
-            } else if endStream {
-                stream.deliverEnd(trailers: stream.headersTooLarge ? HTTPHeaders() : stream.trailers)
+            guard let pointer = nghttp2_session_get_stream_user_data(session, header.stream_id) else { return 0 }
+            // Borrowed: the open-stream list owns the exchange while nghttp2 knows the stream.
+            Unmanaged<HTTP2Exchange>.fromOpaque(pointer)._withUnsafeGuaranteedRef { stream in
+                headersReceived(stream, streamID: header.stream_id, endStream: endStream)
             }
         case NGHTTP2_DATA.rawValue:
             if endStream, let stream = exchange(header.stream_id), stream.isDispatched {
@@ -271,6 +262,23 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
             break
         }
         return 0
+    }
+
+    /// A complete header block: the request head (dispatched) or the request's trailers.
+    private func headersReceived(_ stream: HTTP2Exchange, streamID: Int32, endStream: Bool) {
+        if !stream.isDispatched {
+            if stream.headersTooLarge {
+                submitHeadersOnly(stream: stream, status: 431)
+                return
+            }
+            if goingAway {
+                nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, NGHTTP2_REFUSED_STREAM.rawValue)
+                return
+            }
+            dispatch(stream, head: stream.takeRequestHead(remoteAddress: connection.remoteAddress), requestComplete: endStream)
+        } else if endStream {
+            stream.deliverEnd(trailers: stream.headersTooLarge ? HTTPHeaders() : stream.trailers)
+        }
     }
 
     private func dataReceived(streamID: Int32, _ data: UnsafeRawBufferPointer) -> Int32 {
@@ -286,12 +294,12 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
 
     private func streamClosed(streamID: Int32, errorCode: UInt32) -> Int32 {
         // Only streams with an exchange have user data; nghttp2 frees the stream after this.
-        guard let registered = exchange(streamID) else { return 0 }
+        guard let pointer = nghttp2_session_get_stream_user_data(session, streamID) else { return 0 }
         if streamID == headerStreamID {
             headerStream = nil
             headerStreamID = 0
         }
-        let stream = streams.remove(registered)
+        let stream = streams.remove(Unmanaged<HTTP2Exchange>.fromOpaque(pointer))
         if stream.unconsumedBytes > 0 {
             nghttp2_session_consume_connection(session, stream.unconsumedBytes)
             stream.unconsumedBytes = 0
