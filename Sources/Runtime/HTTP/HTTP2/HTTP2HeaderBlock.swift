@@ -14,26 +14,20 @@ enum HTTP2HeaderBlock {
         withNameValues(pseudo: (":status", statusText(status)), extraPseudo: [], headers: headers, body)
     }
 
-    /// A response block from prepared fields: only the nv array is built; names and
-    /// values point into the prepared buffer (nghttp2 copies them during the submit call).
+    /// A response block from prepared fields: `:status` and a stack copy of the prepared
+    /// nv array, whose names and values point into the prepared buffer (nghttp2 copies
+    /// them during the submit call).
     static func withNameValues<R>(status: Int, prepared: PreparedHeaders, _ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
         let statusBytes: (UInt8, UInt8, UInt8) = (UInt8(48 + status / 100 % 10), UInt8(48 + status / 10 % 10), UInt8(48 + status % 10))
+        let count = prepared.fieldCount
         return withUnsafeBytes(of: statusBytes) { statusText in
-            prepared.bytes.withUnsafeBufferPointer { bytes in
-                prepared.lengths.withUnsafeBufferPointer { lengths in
-                    withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: lengths.count + 1) { nvs in
-                        let name = Self.statusName
-                        nvs[0] = octo_nv(name.baseAddress!, name.count, statusText.baseAddress!.assumingMemoryBound(to: UInt8.self), 3)
-                        var offset = 0
-                        let base = bytes.baseAddress
-                        for index in lengths.indices {
-                            let field = lengths[index]
-                            nvs[index + 1] = octo_nv(base! + offset, field.name, base! + offset + field.name, field.value)
-                            offset += field.name + field.value
-                        }
-                        return body(UnsafePointer(nvs.baseAddress!), lengths.count + 1)
-                    }
+            withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: count + 1) { nvs in
+                let name = Self.statusName
+                nvs[0] = octo_nv(name.baseAddress!, name.count, statusText.baseAddress!.assumingMemoryBound(to: UInt8.self), 3)
+                if count > 0 {
+                    (nvs.baseAddress! + 1).update(from: prepared.nameValues.baseAddress!, count: count)
                 }
+                return body(UnsafePointer(nvs.baseAddress!), count + 1)
             }
         }
     }
