@@ -23,26 +23,9 @@ import { toJson } from "../protobuf/json/to-json.js";
 import { normalizeResponse } from "../protobuf/normalize.js";
 import { Registry } from "../protobuf/registry.js";
 import { buildClient, headerEntries } from "./client-shape.js";
+import { CODE_NAMES as STATUS_NAMES } from "../status-names.js";
 
-export const CODE_NAMES = [
-  "OK",
-  "CANCELLED",
-  "UNKNOWN",
-  "INVALID_ARGUMENT",
-  "DEADLINE_EXCEEDED",
-  "NOT_FOUND",
-  "ALREADY_EXISTS",
-  "PERMISSION_DENIED",
-  "RESOURCE_EXHAUSTED",
-  "FAILED_PRECONDITION",
-  "ABORTED",
-  "OUT_OF_RANGE",
-  "UNIMPLEMENTED",
-  "INTERNAL",
-  "UNAVAILABLE",
-  "DATA_LOSS",
-  "UNAUTHENTICATED",
-];
+export const CODE_NAMES = STATUS_NAMES;
 const CANCELLED = 1;
 const UNKNOWN = 2;
 const DEADLINE_EXCEEDED = 4;
