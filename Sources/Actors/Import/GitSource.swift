@@ -80,32 +80,3 @@ enum PercentDecoding {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
-
-/// Hides credentials in URLs: `https://user:pass@host` → `https://user:******@host`,
-/// `https://token@host` → `https://******@host`.
-public enum RedactedURL {
-    public static func redact(_ text: String) -> String {
-        guard text.contains("://"), text.contains("@") else { return text }
-        var out = ""
-        var rest = Substring(text)
-        while let schemeEnd = rest.firstRange(of: "://") {
-            out += rest[..<schemeEnd.upperBound]
-            rest = rest[schemeEnd.upperBound...]
-            let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == " " || $0 == "\"" || $0 == "'" || $0 == "\n" }) ?? rest.endIndex
-            let authority = rest[..<authorityEnd]
-            if let at = authority.lastIndex(of: "@") {
-                let userinfo = authority[..<at]
-                if let colon = userinfo.firstIndex(of: ":") {
-                    out += userinfo[..<colon] + ":******@"
-                } else {
-                    out += "******@"
-                }
-                out += authority[authority.index(after: at)...]
-            } else {
-                out += authority
-            }
-            rest = rest[authorityEnd...]
-        }
-        return out + rest
-    }
-}

@@ -1,3 +1,4 @@
+import Actors
 import Glibc
 import Protocols
 import Runtime
@@ -63,7 +64,7 @@ struct AdminClient {
         }
         if response.status >= 400 {
             let text = String(decoding: response.body, as: UTF8.self).trimmingASCIIWhitespace()
-            throw CLIError("admin API failed: \(response.status): \(Redaction.redactText(text))")
+            throw CLIError("admin API failed: \(response.status): \(RedactedURL.redact(text))")
         }
         return Reply(status: response.status, body: response.body, contentType: response.headers["content-type"])
     }

@@ -1,10 +1,11 @@
+import Actors
 import Protocols
 
 /// Redacts secrets from CLI output (SPEC §7): values of keys containing `password`,
 /// `token`, `secret` or `key` (case-insensitive; except `HasSecret` and `SecretSchemaPath`)
 /// become `"******"`, and URL credentials become `user:******@`.
 enum Redaction {
-    static let mask = "******"
+    static let mask = RedactedURL.mask
     static let exemptKeys: Set<String> = ["HasSecret", "SecretSchemaPath"]
 
     static func isSensitiveKey(_ key: String) -> Bool {
@@ -28,7 +29,7 @@ enum Redaction {
         case .array(let items):
             return .array(items.map(redact))
         case .string(let text):
-            return .string(redactText(text))
+            return .string(RedactedURL.redact(text))
         default:
             return value
         }
@@ -48,29 +49,4 @@ enum Redaction {
         return lower == "secret" || lower == "secretjson" || lower == "secret_json" || lower == "password"
     }
 
-    /// Masks credentials in `scheme://user:pass@host` forms inside free text.
-    static func redactText(_ text: String) -> String {
-        guard text.contains("://"), text.contains("@") else { return text }
-        var out = ""
-        var rest = Substring(text)
-        while let schemeEnd = rest.firstRange(of: "://") {
-            out += rest[..<schemeEnd.upperBound]
-            rest = rest[schemeEnd.upperBound...]
-            let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == " " || $0 == "\"" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-            let authority = rest[..<authorityEnd]
-            if let at = authority.lastIndex(of: "@") {
-                let userinfo = authority[..<at]
-                if let colon = userinfo.firstIndex(of: ":") {
-                    out += userinfo[..<colon] + ":" + mask + "@"
-                } else {
-                    out += mask + "@"
-                }
-                out += authority[authority.index(after: at)...]
-            } else {
-                out += authority
-            }
-            rest = rest[authorityEnd...]
-        }
-        return out + rest
-    }
 }

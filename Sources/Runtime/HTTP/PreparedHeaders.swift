@@ -10,6 +10,8 @@ public final class PreparedHeaders: @unchecked Sendable {
     let hasContentLength: Bool
     /// Kept fields (connection-specific ones dropped), ready for nghttp2; immutable after init.
     let nameValues: UnsafeMutableBufferPointer<nghttp2_nv>
+    /// Number of valid entries in ``nameValues``.
+    let fieldCount: Int
     private let bytes: UnsafeMutableBufferPointer<UInt8>
 
     public init(_ headers: HTTPHeaders) {
@@ -29,9 +31,6 @@ public final class PreparedHeaders: @unchecked Sendable {
         }
         fieldCount = kept.count
     }
-
-    /// Number of valid entries in ``nameValues``.
-    let fieldCount: Int
 
     deinit {
         bytes.deallocate()

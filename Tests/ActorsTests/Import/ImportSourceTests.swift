@@ -65,6 +65,9 @@ import Testing
     @Test func redactsURLsInText() {
         #expect(RedactedURL.redact("fatal: https://u:p@h/x failed") == "fatal: https://u:******@h/x failed")
         #expect(RedactedURL.redact("see https://tok@h/x") == "see https://******@h/x")
+        // The authority ends at a query or fragment: an `@` there is not userinfo.
+        #expect(RedactedURL.redact("https://u:p@h?next=a@b") == "https://u:******@h?next=a@b")
+        #expect(RedactedURL.redact("'https://tok@h'") == "'https://******@h'")
         #expect(PackageFetcher.storedURL("https://u:p@h/a/pkg.tgz?sig=1#x") == "https://h/a/pkg.tgz")
     }
 

@@ -23,7 +23,7 @@ enum HTTP2HeaderBlock {
         return withUnsafeBytes(of: statusBytes) { statusText in
             withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: count + 1) { nvs in
                 let name = Self.statusName
-                nvs[0] = octo_nv(name.baseAddress!, name.count, statusText.baseAddress!.assumingMemoryBound(to: UInt8.self), 3)
+                nvs[0] = octo_nv(name.utf8Start, name.utf8CodeUnitCount, statusText.baseAddress!.assumingMemoryBound(to: UInt8.self), 3)
                 if count > 0 {
                     (nvs.baseAddress! + 1).update(from: prepared.nameValues.baseAddress!, count: count)
                 }
@@ -32,13 +32,8 @@ enum HTTP2HeaderBlock {
         }
     }
 
-    /// ":status", allocated once for the life of the process.
-    nonisolated(unsafe) private static let statusName: UnsafeBufferPointer<UInt8> = {
-        let bytes = Array(":status".utf8)
-        let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
-        _ = storage.initialize(from: bytes)
-        return UnsafeBufferPointer(storage)
-    }()
+    /// ":status": a literal's bytes live in static storage for the whole process.
+    private static let statusName: StaticString = ":status"
 
     /// A block of regular fields only (trailers).
     static func withNameValues<R>(headers: HTTPHeaders, _ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
