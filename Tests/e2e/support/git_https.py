@@ -2,6 +2,7 @@
 `git http-backend` (smart HTTP, CGI), optional Basic auth per repository, and
 the repository fixtures the tests import from.
 
+
 Clients trust the server through `GIT_SSL_CAINFO=<ca.pem>` (tests start the
 daemon with it). The certificate is for `127.0.0.1` and `localhost`.
 """
@@ -19,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .packages import EXAMPLES_DIR, copy_package, read_json, write_json
+from .util import RequestLog
 
 
 # -- certificates ----------------------------------------------------------------
@@ -82,8 +84,7 @@ class GitHttpsServer:
         self.project_root = Path(project_root)
         self.ca = ca
         self.auth = dict(auth or {})
-        self.requests: list[GitRequest] = []
-        self._lock = threading.Lock()
+        self.log = RequestLog()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -207,8 +208,7 @@ class GitHttpsServer:
         self._thread.start()
 
     def _record(self, method, path, user, status):
-        with self._lock:
-            self.requests.append(GitRequest(method, path, user, status))
+        self.log.append(GitRequest(method, path, user, status))
 
     def repo_url(self, repo: str, user: str | None = None, password: str | None = None) -> str:
         userinfo = ""
@@ -217,12 +217,10 @@ class GitHttpsServer:
         return f"https://{userinfo}127.0.0.1:{self.port}/{repo}"
 
     def mark(self) -> int:
-        with self._lock:
-            return len(self.requests)
+        return self.log.mark()
 
     def requests_since(self, mark: int) -> list[GitRequest]:
-        with self._lock:
-            return list(self.requests[mark:])
+        return self.log.since(mark)
 
     def close(self):
         self.server.shutdown()

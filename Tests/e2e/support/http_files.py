@@ -7,11 +7,14 @@ tests can check what the daemon asked for.
 
 from __future__ import annotations
 
+
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
+
+from .util import RequestLog
 
 
 @dataclass
@@ -27,8 +30,7 @@ class StaticFileServer:
     def __init__(self, root: Path):
         self.root = Path(root).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
-        self.requests: list[FileRequest] = []
-        self._lock = threading.Lock()
+        self.log = RequestLog()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -45,9 +47,8 @@ class StaticFileServer:
                     status, body, ctype = 200, target.read_bytes(), "application/octet-stream"
                 else:
                     status, body, ctype = 404, b"not found\n", "text/plain"
-                with outer._lock:
-                    outer.requests.append(FileRequest(self.command, raw_path, query,
-                                                      self.headers.get("Authorization"), status))
+                outer.log.append(FileRequest(self.command, raw_path, query,
+                                             self.headers.get("Authorization"), status))
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
@@ -75,12 +76,10 @@ class StaticFileServer:
         return f"{self.url}/{name}"
 
     def mark(self) -> int:
-        with self._lock:
-            return len(self.requests)
+        return self.log.mark()
 
     def requests_since(self, mark: int) -> list[FileRequest]:
-        with self._lock:
-            return list(self.requests[mark:])
+        return self.log.since(mark)
 
     def close(self):
         self.server.shutdown()

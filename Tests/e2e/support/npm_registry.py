@@ -28,6 +28,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
 
+from .util import RequestLog
+
 
 def npm_env(registry_url: str, cache_dir: Path) -> dict:
     """Environment for npm (and for a daemon that runs npm): the given
@@ -61,8 +63,8 @@ class NpmRegistry:
         self.cache_dir = self.work_dir / "pack-cache"
         self.packages: dict[str, dict[str, Published]] = {}
         self.latest: dict[str, str] = {}
-        self.requests: list[tuple[str, str]] = []
-        self._lock = threading.Lock()
+        self.log = RequestLog()
+        self._lock = threading.Lock()  # guards packages and latest
         registry = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -81,8 +83,7 @@ class NpmRegistry:
                     self.wfile.write(body)
 
             def do_GET(self):
-                with registry._lock:
-                    registry.requests.append((self.command, self.path))
+                registry.log.append((self.command, self.path))
                 path = unquote(self.path.split("?", 1)[0])
                 status, body, ctype = registry._resolve(path)
                 self._send(status, body, ctype)
@@ -90,8 +91,7 @@ class NpmRegistry:
             do_HEAD = do_GET
 
             def do_POST(self):  # audit and friends: not supported here
-                with registry._lock:
-                    registry.requests.append((self.command, self.path))
+                registry.log.append((self.command, self.path))
                 length = int(self.headers.get("Content-Length") or 0)
                 if length:
                     self.rfile.read(length)
@@ -172,12 +172,10 @@ class NpmRegistry:
     # -- request log -----------------------------------------------------------
 
     def mark(self) -> int:
-        with self._lock:
-            return len(self.requests)
+        return self.log.mark()
 
     def requests_since(self, mark: int) -> list[tuple[str, str]]:
-        with self._lock:
-            return list(self.requests[mark:])
+        return self.log.since(mark)
 
     def close(self):
         self.server.shutdown()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from pathlib import Path
 
@@ -28,3 +29,24 @@ def sha256_file(path: Path) -> str:
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+class RequestLog:
+    """What a test server was asked, in order; safe to append from handler threads.
+    Tests take a `mark()` before an action and read `since(mark)` after it."""
+
+    def __init__(self):
+        self._entries = []
+        self._lock = threading.Lock()
+
+    def append(self, entry):
+        with self._lock:
+            self._entries.append(entry)
+
+    def mark(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+    def since(self, mark: int) -> list:
+        with self._lock:
+            return list(self._entries[mark:])
