@@ -10,8 +10,6 @@ public final class PreparedHeaders: @unchecked Sendable {
     let hasContentLength: Bool
     /// Kept fields (connection-specific ones dropped), ready for nghttp2; immutable after init.
     let nameValues: UnsafeMutableBufferPointer<nghttp2_nv>
-    /// Number of valid entries in ``nameValues``.
-    let fieldCount: Int
     private let bytes: UnsafeMutableBufferPointer<UInt8>
 
     public init(_ headers: HTTPHeaders) {
@@ -20,7 +18,7 @@ public final class PreparedHeaders: @unchecked Sendable {
         let kept = headers.fields.filter { !HTTP2HeaderBlock.isConnectionSpecific($0.name) }
         let total = kept.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count }
         bytes = .allocate(capacity: max(total, 1))
-        nameValues = .allocate(capacity: max(kept.count, 1))
+        nameValues = .allocate(capacity: kept.count)
         var offset = 0
         for (index, field) in kept.enumerated() {
             let name = bytes.baseAddress! + offset
@@ -29,7 +27,6 @@ public final class PreparedHeaders: @unchecked Sendable {
             offset += UnsafeMutableBufferPointer(start: value, count: field.value.utf8.count).initialize(from: field.value.utf8).1
             nameValues[index] = octo_nv(name, field.name.utf8.count, value, field.value.utf8.count)
         }
-        fieldCount = kept.count
     }
 
     deinit {

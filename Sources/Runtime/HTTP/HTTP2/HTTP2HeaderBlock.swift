@@ -19,7 +19,7 @@ enum HTTP2HeaderBlock {
     /// them during the submit call).
     static func withNameValues<R>(status: Int, prepared: PreparedHeaders, _ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
         let statusBytes: (UInt8, UInt8, UInt8) = (UInt8(48 + status / 100 % 10), UInt8(48 + status / 10 % 10), UInt8(48 + status % 10))
-        let count = prepared.fieldCount
+        let count = prepared.nameValues.count
         return withUnsafeBytes(of: statusBytes) { statusText in
             withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: count + 1) { nvs in
                 let name = Self.statusName

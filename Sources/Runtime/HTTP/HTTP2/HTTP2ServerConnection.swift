@@ -20,7 +20,6 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
     /// The stream whose request headers are arriving (header callbacks come in a run for
     /// one stream): spares nghttp2's stream-map lookup per field. Cleared when it closes.
     private var headerStream: Unmanaged<HTTP2Exchange>?
-    private var headerStreamID: Int32 = 0
     private var output = HTTP2SessionOutput()
     private var flushScheduled = false
     private var closed = false
@@ -165,7 +164,6 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
         closed = true
         timer.close()
         headerStream = nil
-        headerStreamID = 0
         for stream in streams.removeAll() {
             // Late nghttp2 callbacks for this stream must not find the released exchange.
             nghttp2_session_set_stream_user_data(session, stream.streamID, nil)
@@ -192,7 +190,6 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
         streams.insert(stream)
         nghttp2_session_set_stream_user_data(session, streamID, Unmanaged.passUnretained(stream).toOpaque())
         headerStream = Unmanaged.passUnretained(stream)
-        headerStreamID = streamID
         armTimer()
         return 0
     }
@@ -207,8 +204,10 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
     private func header(_ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> Int32 {
         // The hottest callback (once per header field): borrow the stream without retaining it.
         let streamID = frame.pointee.hd.stream_id
-        if streamID == headerStreamID, let stream = headerStream {
-            return stream._withUnsafeGuaranteedRef { header(stream: $0, name: name, value: value) }
+        if let cached = headerStream, let result = cached._withUnsafeGuaranteedRef({ stream in
+            stream.streamID == streamID ? header(stream: stream, name: name, value: value) : nil
+        }) {
+            return result
         }
         guard let pointer = nghttp2_session_get_stream_user_data(session, streamID) else { return 0 }
         return Unmanaged<HTTP2Exchange>.fromOpaque(pointer)._withUnsafeGuaranteedRef { header(stream: $0, name: name, value: value) }
@@ -295,10 +294,7 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
     private func streamClosed(streamID: Int32, errorCode: UInt32) -> Int32 {
         // Only streams with an exchange have user data; nghttp2 frees the stream after this.
         guard let pointer = nghttp2_session_get_stream_user_data(session, streamID) else { return 0 }
-        if streamID == headerStreamID {
-            headerStream = nil
-            headerStreamID = 0
-        }
+        if headerStream?.toOpaque() == pointer { headerStream = nil }
         let stream = streams.remove(Unmanaged<HTTP2Exchange>.fromOpaque(pointer))
         if stream.unconsumedBytes > 0 {
             nghttp2_session_consume_connection(session, stream.unconsumedBytes)
