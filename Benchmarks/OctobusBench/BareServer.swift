@@ -16,7 +16,7 @@ struct FixedResponder: HTTPResponder {
 
 enum BareServer {
     static func run(loops: Int) async throws {
-        AllocatorTuning.apply() // as `octobus serve` does
+        try AllocatorTuning.apply() // as `octobus serve` does
         ServerProcess.prepare()
         let group = EventLoopGroup(count: loops)
         let server = try await HTTPServer(address: HostPort(host: "127.0.0.1", port: 0), group: group,

@@ -3,8 +3,12 @@
 value, and the start-up line says which happened. (That children never inherit the
 tunable is checked in test_instances.py::test_child_process_contract.)"""
 
+import os
 import re
+import subprocess
 from pathlib import Path
+
+from octobus_e2e import BIN
 
 from support.processes import environ
 
@@ -52,3 +56,15 @@ def test_opt_out(start_daemon):
     assert "GLIBC_TUNABLES" not in env and "OCTOBUS_ALLOCATOR_REEXEC" not in env
     assert d.cli("status").returncode == 0
     assert d.stop() == 0
+
+
+def test_other_spellings_of_off_and_a_clear_error_for_nonsense(tmp_path, start_daemon):
+    d = start_daemon(extra_env={"OCTOBUS_MALLOC_TUNING": "FALSE"})
+    assert malloc_state(d) == "off"
+    assert d.stop() == 0
+    env = dict(os.environ, OCTOBUS_MALLOC_TUNING="sometimes")
+    result = subprocess.run([BIN, "serve", "--addr", "127.0.0.1:0", "--data-dir", str(tmp_path / "never")],
+                            capture_output=True, text=True, env=env, timeout=20)
+    assert result.returncode == 1
+    assert 'OCTOBUS_MALLOC_TUNING must be on or off (or 1/0, true/false, yes/no), not "sometimes"' in result.stderr
+    assert not (tmp_path / "never").exists()  # refused before anything was created

@@ -26,7 +26,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         // Before anything is opened: this may re-execute the binary (see AllocatorTuning).
-        AllocatorTuning.apply()
+        do {
+            try AllocatorTuning.apply()
+        } catch {
+            Output.writeStderr("\(error)\n")
+            throw ExitCode(1)
+        }
         let addressText = global.addr ?? Environment.get("OCTOBUS_ADDR").flatMap { $0.isEmpty ? nil : $0 } ?? AdminAddress.defaultAddress
         let address: HostPort
         do {

@@ -13,7 +13,8 @@ import Glibc
 /// (the cache only keeps chunks the burst had in use anyway).
 ///
 /// The re-executed image restores the caller's environment at once, so supervised
-/// children never inherit the tunable. `OCTOBUS_MALLOC_TUNING=off` skips all of this, and
+/// children never inherit the tunable. `OCTOBUS_MALLOC_TUNING=off` (or 0/false/no) skips
+/// all of this, any value other than on/off is refused, and
 /// a `tcache_count` the user already set in `GLIBC_TUNABLES` is left as it is.
 public enum AllocatorTuning {
     /// What happened, for the daemon's start-up log line.
@@ -40,7 +41,7 @@ public enum AllocatorTuning {
     /// Call first thing in a server command, before any file or socket is opened (they
     /// would leak into the new image). Returns in the tuned image, or at once when the
     /// tuning is off, already chosen by the user, or impossible.
-    public static func apply() {
+    public static func apply() throws(InvalidSetting) {
         if let marker = environment(markerVariable) {
             // The second image: put the caller's environment back for our children.
             if marker == "-" { unsetenv("GLIBC_TUNABLES") } else { setenv("GLIBC_TUNABLES", marker, 1) }
@@ -48,9 +49,14 @@ public enum AllocatorTuning {
             state = .tuned
             return
         }
-        if environment(optOutVariable) == "off" {
+        switch environment(optOutVariable)?.lowercased() {
+        case nil, "", "on", "1", "true", "yes":
+            break
+        case "off", "0", "false", "no":
             state = .disabled
             return
+        case let other?:
+            throw InvalidSetting(value: other)
         }
         let existing = environment("GLIBC_TUNABLES")
         if let existing, existing.contains(tunableName) {
@@ -65,6 +71,14 @@ public enum AllocatorTuning {
         unsetenv(markerVariable)
         if let existing { setenv("GLIBC_TUNABLES", existing, 1) } else { unsetenv("GLIBC_TUNABLES") }
         state = .unavailable
+    }
+
+    /// `OCTOBUS_MALLOC_TUNING` holds something other than on/off.
+    public struct InvalidSetting: Error, CustomStringConvertible {
+        public let value: String
+        public var description: String {
+            "\(AllocatorTuning.optOutVariable) must be on or off (or 1/0, true/false, yes/no), not \"\(value)\""
+        }
     }
 
     private static func environment(_ name: String) -> String? {
