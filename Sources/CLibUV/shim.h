@@ -44,6 +44,10 @@ static inline void octo_stdio_pipe(uv_stdio_container_t *c, uv_pipe_t *pipe, int
 
 static inline int octo_errno(void) { return errno; }
 
+/// Duplicates fd with close-on-exec set atomically (plain dup() clears the flag, and a
+/// descriptor without it leaks into every child process the daemon spawns).
+static inline int octo_dup_cloexec(int fd) { return fcntl(fd, F_DUPFD_CLOEXEC, 0); }
+
 /// Names the calling thread (shown by ps/top/gdb); Glibc's declaration needs _GNU_SOURCE.
 extern int pthread_setname_np(pthread_t thread, const char *name);
 static inline void octo_set_thread_name(const char *name) { pthread_setname_np(pthread_self(), name); }

@@ -17,20 +17,6 @@ struct AdminAPI: Sendable {
                 let status = state.statusResponse()
                 return .prepared(200, status)
             }),
-        ] + serviceRoutes + instanceRoutes
-    }
-}
-
-/// Admin tokens (SPEC §6): open while none exist, else `Authorization: Bearer <token>`
-/// (scheme case-insensitive) whose SHA-256 matches a stored hash.
-struct AdminTokenAuthorizer: AdminAuthorizer {
-    let state: DaemonState
-
-    func check(authorization: String?) -> AdminError? {
-        guard state.hasAdminTokens else { return nil }
-        guard let token = BearerToken.parse(authorization), state.isAdminTokenHash(Digests.sha256Hex(token)) else {
-            return AdminError(status: 401, "admin token is required")
-        }
-        return nil
+         ] + serviceRoutes + instanceRoutes + adminTokenRoutes
     }
 }

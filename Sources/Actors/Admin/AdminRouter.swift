@@ -12,9 +12,9 @@ public final class AdminRouter: Sendable {
     /// prefix (e.g. "/status"): answered inline — the status probe is what monitoring polls.
     /// A handful of entries compared byte-wise beats hashing a freshly made key string.
     private let openImmediateRoutes: [OpenImmediateRoute]
-    private let authorizer: any AdminAuthorizer
+    private let access: AdminAccessPolicy
 
-    public init(routes: [AdminRoute], authorizer: any AdminAuthorizer) {
+    public init(routes: [AdminRoute], access: AdminAccessPolicy) {
         self.routes = routes
         var fast: [OpenImmediateRoute] = []
         for route in routes where !route.requiresAuth {
@@ -24,7 +24,7 @@ public final class AdminRouter: Sendable {
             }
         }
         openImmediateRoutes = fast
-        self.authorizer = authorizer
+        self.access = access
     }
 
     /// Handles an exchange whose path starts with ``prefix``. Runs on the loop thread.
@@ -50,7 +50,7 @@ public final class AdminRouter: Sendable {
             guard let parameters = route.match(segments) else { continue }
             pathMatched = true
             guard route.method == request.method else { continue }
-            if route.requiresAuth, let failure = authorizer.check(authorization: request.headers["authorization"]) {
+            if route.requiresAuth, let failure = access.check(request) {
                 exchange.discardBody()
                 Self.fail(exchange, failure)
                 return
@@ -112,11 +112,25 @@ public final class AdminRouter: Sendable {
         }
         exchange.collectBody(limit: route.maximumBodyBytes) { result in
             switch result {
-            case .success(let body): execute(body)
+            case .success(let body):
+                // JSON bodies only: an HTML form (or a "simple" cross-site fetch) cannot send
+                // application/json, so a body of another type is never a request we want.
+                if !body.isEmpty, !Self.isJSONContentType(exchange.request.headers["content-type"]) {
+                    Self.fail(exchange, AdminError(status: 415, "request body must be application/json"))
+                    return
+                }
+                execute(body)
             case .failure(.tooLarge(let limit)):
                 Self.fail(exchange, AdminError(status: 413, "request body exceeds \(limit) bytes"))
             }
         }
+    }
+
+    /// `application/json`, with or without parameters (`; charset=utf-8`).
+    static func isJSONContentType(_ value: String?) -> Bool {
+        guard let value else { return false }
+        let mediaType = value.split(separator: ";", maxSplits: 1).first.map { $0.trimmingASCIIWhitespace().lowercased() } ?? ""
+        return mediaType == "application/json"
     }
 
     static func render(_ exchange: HTTPServerExchange, _ reply: AdminReply) {
@@ -150,10 +164,4 @@ private final class OpenImmediateRoute: Sendable {
         self.path = path
         self.handler = handler
     }
-}
-
-/// Decides whether an admin request is authorised (SPEC §6 admin tokens).
-public protocol AdminAuthorizer: Sendable {
-    /// nil when allowed, else the error to answer (401).
-    func check(authorization: String?) -> AdminError?
 }

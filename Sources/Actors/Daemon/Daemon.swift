@@ -41,6 +41,7 @@ public enum Daemon {
         let state = DaemonState()
         do {
             state.serviceCount.store(try await store.serviceCount(), ordering: .relaxed)
+            state.setAdminTokens(TokenSet(records: try await store.tokens(.admin)))
         } catch {
             logger.error("daemon_start_failed", ["error": error.description])
             await store.close()
@@ -72,7 +73,8 @@ public enum Daemon {
             group.shutdown()
             return 1
         }
-        let admin = AdminRouter(routes: api.routes, authorizer: AdminTokenAuthorizer(state: state))
+        let access = AdminAccessPolicy(state: state, listenHost: configuration.address.host)
+        let admin = AdminRouter(routes: api.routes, access: access)
         let listener = ListenerActor(group: group)
         let bound: HostPort
         do {
@@ -88,14 +90,28 @@ public enum Daemon {
                                          "loops": String(group.loops.count), "pid": String(getpid()),
                                          "malloc": AllocatorTuning.state.rawValue])
 
+        if !access.listensOnLoopback {
+            logger.warning("admin_api_exposed", [
+                "addr": bound.description,
+                "admin_tokens": String(state.adminTokens.count),
+                "note": state.adminTokens.isEmpty
+                    ? "listening beyond loopback; the admin API answers only loopback clients until an admin token exists"
+                    : "listening beyond loopback; admin requests need an admin token",
+            ])
+        }
+
         // Enabled instances come back while the port already answers (status, imports).
         let restore = Task { await supervisor.restore() }
+        // last_used_at of tokens, written once a second off the request path.
+        let tokenUsage = Task { await state.tokenUsage.run(store: store, logger: logger) }
 
         let signal = await termination.wait()
         logger.info("daemon_stopping", ["signal": signal == SIGINT ? "SIGINT" : "SIGTERM"])
         await listener.stop(gracePeriodMilliseconds: configuration.shutdownGraceMilliseconds)
         await restore.value
         await supervisor.shutdown()
+        tokenUsage.cancel()
+        await tokenUsage.value
         await store.close()
         group.shutdown()
         logger.info("daemon_stopped", [:])

@@ -7,8 +7,10 @@ import Synchronization
 public final class DaemonState: Sendable {
     /// Number of imported services, for `GET /admin/v1/status`.
     public let serviceCount = Atomic<Int>(0)
-    /// SHA-256 hex digests of admin tokens; empty means the admin API is open (SPEC §6).
-    private let adminTokenHashes = Mutex<Set<String>>([])
+    /// The admin tokens (hashes only); empty means no token is required (SPEC §6).
+    private let adminTokenSet = Mutex<TokenSet>(.empty)
+    /// Which tokens were used, flushed to `last_used_at` once a second.
+    public let tokenUsage = TokenUsageRecorder()
 
     /// `GET /status` is the liveness probe everyone polls: its rendered reply is cached and
     /// rebuilt only when the service count changes.
@@ -27,13 +29,10 @@ public final class DaemonState: Sendable {
         }
     }
 
-    public func setAdminTokenHashes(_ hashes: Set<String>) {
-        adminTokenHashes.withLock { $0 = hashes }
-    }
+    /// The current admin tokens (a snapshot; replaced whole when tokens change).
+    public var adminTokens: TokenSet { adminTokenSet.withLock { $0 } }
 
-    public var hasAdminTokens: Bool { adminTokenHashes.withLock { !$0.isEmpty } }
-
-    public func isAdminTokenHash(_ hash: String) -> Bool {
-        adminTokenHashes.withLock { $0.contains(hash) }
+    func setAdminTokens(_ tokens: TokenSet) {
+        adminTokenSet.withLock { $0 = tokens }
     }
 }

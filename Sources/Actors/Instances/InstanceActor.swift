@@ -52,35 +52,21 @@ actor InstanceActor {
         return false
     }
 
-    // MARK: Start
-
     // MARK: One operation at a time
 
     /// Start, stop, restart and automatic restarts run one at a time: the actor is
     /// reentrant at every `await`, and two overlapping starts would each spawn a process.
-    private var operating = false
-    private var waitingOperations: [CheckedContinuation<Void, Never>] = []
+    private let operations = SerialGate()
+    /// Config writes (store row + config.json) run one at a time, so the file always holds
+    /// what the store holds. Taken after `operations` when both are needed.
+    private let configWrites = SerialGate()
 
-    private func beginOperation() async {
-        if !operating {
-            operating = true
-            return
-        }
-        await withCheckedContinuation { waitingOperations.append($0) }
-    }
-
-    private func endOperation() {
-        if waitingOperations.isEmpty {
-            operating = false
-        } else {
-            waitingOperations.removeFirst().resume()
-        }
-    }
+    // MARK: Start
 
     /// Starts the process and waits until it is healthy. Idempotent while running.
     func start() async throws(AdminError) -> InstanceRecord {
-        await beginOperation()
-        defer { endOperation() }
+        await operations.enter()
+        defer { operations.leave() }
         if case .running = state, let record = try? await context.store.instance(id: id) { return record }
         backoff.reset()
         return try await launch(automatic: false)
@@ -88,8 +74,8 @@ actor InstanceActor {
 
     /// Stops (if needed) then starts.
     func restart() async throws(AdminError) -> InstanceRecord {
-        await beginOperation()
-        defer { endOperation() }
+        await operations.enter()
+        defer { operations.leave() }
         await terminateProcess()
         backoff.reset()
         return try await launch(automatic: false)
@@ -130,6 +116,14 @@ actor InstanceActor {
             }
         }
         if case .failure(let error) = prepared {
+            await record(InstanceRuntimeState(enabled: true, status: .failed, lastError: error.message))
+            state = .idle
+            throw error
+        }
+        // config.json is rewritten on every start (SPEC §4), from the store's current value.
+        do throws(AdminError) {
+            try await syncConfigFile()
+        } catch {
             await record(InstanceRuntimeState(enabled: true, status: .failed, lastError: error.message))
             state = .idle
             throw error
@@ -239,8 +233,8 @@ actor InstanceActor {
     }
 
     private func automaticRestart(expectedGeneration: Int) async {
-        await beginOperation()
-        defer { endOperation() }
+        await operations.enter()
+        defer { operations.leave() }
         guard case .waitingToRestart(let g) = state, g == expectedGeneration else { return }
         // A disabled instance (stopped meanwhile) is not restarted.
         guard let record = try? await context.store.instance(id: id), record.enabled,
@@ -266,8 +260,8 @@ actor InstanceActor {
     /// Stops the process. `disable` persists `enabled=0` (user stop); otherwise the
     /// instance stays enabled (daemon shutdown: it comes back on the next start).
     func stop(disable: Bool) async -> InstanceRecord? {
-        await beginOperation()
-        defer { endOperation() }
+        await operations.enter()
+        defer { operations.leave() }
         await terminateProcess()
         await record(InstanceRuntimeState(enabled: disable ? false : nil, status: .stopped, pid: nil))
         return try? await context.store.instance(id: id)
@@ -319,6 +313,48 @@ actor InstanceActor {
     /// Resumes a waiter whose time ran out (unless an exit already resumed it).
     private func timeoutWaiter(_ token: Int) {
         exitWaiters.removeValue(forKey: token)?.resume()
+    }
+
+    // MARK: Config
+
+    /// Stores a new config and rewrites config.json as one step: concurrent updates apply in
+    /// arrival order and the file always ends up holding what the store holds.
+    func updateConfig(canonicalJSON: String, sha256: String) async throws(AdminError) -> InstanceRecord {
+        await configWrites.enter()
+        defer { configWrites.leave() }
+        let store = context.store
+        guard let updated = try await storeCall({ try await store.updateInstanceConfig(id: self.id, configJSON: canonicalJSON, sha256: sha256) }) else {
+            throw AdminError.notFound("instance not found")
+        }
+        try await writeConfigFile(updated.configJSON)
+        return updated
+    }
+
+    /// Writes config.json from the store's current config (instance create, every start).
+    func syncConfigFile() async throws(AdminError) {
+        await configWrites.enter()
+        defer { configWrites.leave() }
+        let store = context.store
+        guard let current = try await storeCall({ try await store.instance(id: self.id) }) else {
+            throw AdminError.notFound("instance not found")
+        }
+        try await writeConfigFile(current.configJSON)
+    }
+
+    private func writeConfigFile(_ json: String) async throws(AdminError) {
+        let paths = context.paths
+        let id = self.id
+        let result: Result<Void, AdminError> = await context.pool.run {
+            do {
+                try FileSystem.createDirectories(paths.instancesDirectory, mode: 0o700)
+                try FileSystem.createDirectories(paths.workdir(id), mode: 0o700)
+                try FileSystem.writeFile(paths.configFile(id), Array(json.utf8), mode: 0o600)
+                return .success(())
+            } catch {
+                return .failure(AdminError.internalError("write config.json: \(error)"))
+            }
+        }
+        try result.get()
     }
 
     // MARK: Helpers

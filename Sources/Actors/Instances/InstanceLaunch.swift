@@ -61,10 +61,10 @@ struct InstanceLaunch {
         return options
     }
 
-    /// Creates the workdir (0700) and writes config.json (0600).
+    /// Creates the workdir (0700). config.json is written by the instance's actor, which
+    /// serialises config writes (see ``InstanceActor/syncConfigFile()``).
     func prepareWorkdir() throws {
         try FileSystem.createDirectories(paths.instancesDirectory, mode: 0o700)
         try FileSystem.createDirectories(workdir, mode: 0o700)
-        try FileSystem.writeFile(paths.configFile(instance.id), Array(instance.configJSON.utf8), mode: 0o600)
     }
 }

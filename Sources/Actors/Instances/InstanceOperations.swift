@@ -34,7 +34,6 @@ struct InstanceOperations: Sendable {
         record.nodeEntry = service.nodeEntry
         record.configJSON = config
         record.configSHA256 = Digests.sha256Hex(config)
-        record.secretSHA256 = Digests.sha256Hex(secret)
         switch service.runtimeMode {
         case .onDemand:
             record.enabled = true
@@ -47,7 +46,7 @@ struct InstanceOperations: Sendable {
         guard try await storeCall({ try await store.insertInstance(newRecord, secretJSON: secret) }) else {
             throw AdminError.badRequest("instance \"\(request.id)\" already exists")
         }
-        try await writeConfigFile(newRecord)
+        try await supervisor.actor(for: newRecord.id).syncConfigFile()
         logger.info("instance_created", ["instance_id": record.id, "service_id": service.id])
         if service.runtimeMode == .longRunning, request.start {
             return try await supervisor.actor(for: record.id).start()
@@ -69,6 +68,12 @@ struct InstanceOperations: Sendable {
         _ = await supervisor.actor(for: id).stop(disable: true)
         guard try await storeCall({ try await store.deleteInstance(id: id) }) else { throw AdminError.notFound("instance not found") }
         await supervisor.remove(id)
+        // Its directory (config.json, logs, on-demand temp files) goes with it.
+        let workdir = supervisor.paths.workdir(id)
+        let removed: Result<Void, any Error> = await pool.run { Result { try FileSystem.removeTree(workdir) } }
+        if case .failure(let error) = removed {
+            logger.warning("instance_files_not_removed", ["instance_id": id, "error": "\(error)"])
+        }
         logger.info("instance_deleted", ["instance_id": id])
     }
 
@@ -98,15 +103,15 @@ struct InstanceOperations: Sendable {
         let canonical: String = try await pool.run { () throws(AdminError) -> String in
             try ConfigValidator.validate(value, schemaPath: path, kind: kind)
         }
-        let hash = Digests.sha256Hex(canonical)
-        var record: InstanceRecord?
+        let updated: InstanceRecord
         if config != nil {
-            record = try await storeCall { try await store.updateInstanceConfig(id: id, configJSON: canonical, sha256: hash) }
+            updated = try await supervisor.actor(for: id).updateConfig(canonicalJSON: canonical, sha256: Digests.sha256Hex(canonical))
         } else {
-            record = try await storeCall { try await store.updateInstanceSecret(id: id, secretJSON: canonical, sha256: hash) }
+            guard let record = try await storeCall({ try await store.updateInstanceSecret(id: id, secretJSON: canonical) }) else {
+                throw AdminError.notFound("instance not found")
+            }
+            updated = record
         }
-        guard let updated = record else { throw AdminError.notFound("instance not found") }
-        if config != nil { try await writeConfigFile(updated) }
         logger.info("instance_\(kind)_updated", ["instance_id": id])
         guard restart else { return updated }
         guard service.runtimeMode == .longRunning else { throw AdminError.badRequest(Self.persistentControlUnsupported) }
@@ -114,22 +119,6 @@ struct InstanceOperations: Sendable {
             return try await supervisor.actor(for: id).restart()
         }
         return updated
-    }
-
-    /// `instances/<id>/config.json` (0600) is written on create, update-config and every start (SPEC §4).
-    private func writeConfigFile(_ instance: InstanceRecord) async throws(AdminError) {
-        let paths = supervisor.paths
-        let result: Result<Void, AdminError> = await pool.run {
-            do {
-                try FileSystem.createDirectories(paths.instancesDirectory, mode: 0o700)
-                try FileSystem.createDirectories(paths.workdir(instance.id), mode: 0o700)
-                try FileSystem.writeFile(paths.configFile(instance.id), Array(instance.configJSON.utf8), mode: 0o600)
-                return .success(())
-            } catch {
-                return .failure(AdminError.internalError("write config.json: \(error)"))
-            }
-        }
-        try result.get()
     }
 
     private func existing(_ id: String) async throws(AdminError) -> (InstanceRecord, ServiceRecord) {

@@ -75,6 +75,12 @@ enum OnDemandInvoker {
                     return .failure(AdminError.internalError("instance entry \(launch.entry) is missing"))
                 }
                 try launch.prepareWorkdir()
+                // config.json is written on create and update-config (by the instance's actor);
+                // a call only restores it if something removed it.
+                let configFile = context.paths.configFile(instance.id)
+                if !FileSystem.exists(configFile) {
+                    try FileSystem.writeFile(configFile, Array(instance.configJSON.utf8), mode: 0o600)
+                }
                 try FileSystem.createDirectories(invokeDir, mode: 0o700)
                 try FileSystem.writeFile(invokeDir + "/metadata.json", metadataJSON, mode: 0o600)
                 return .success(())

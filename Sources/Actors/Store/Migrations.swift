@@ -92,5 +92,12 @@ enum Migrations {
             last_used_at TEXT NOT NULL DEFAULT '0001-01-01T00:00:00Z'
         );
         """),
+        // Daemon-wide settings, e.g. the key of secret digests (HMAC-SHA256, see StoreActor+Secrets).
+        (3, """
+        CREATE TABLE daemon_settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """),
     ]
 }

@@ -48,7 +48,8 @@ extension StoreActor {
         try wrap { try database.query("SELECT secret_json FROM instances WHERE id = ?", [id]).first?.string("secret_json") }
     }
 
-    /// Inserts a new instance; false if the id exists.
+    /// Inserts a new instance; false if the id exists. The secret's digest is computed here,
+    /// under the store's key (`record.secretSHA256` is ignored).
     public func insertInstance(_ record: InstanceRecord, secretJSON: String) throws(StoreError) -> Bool {
         let now = Timestamp.now().rfc3339Nano
         do {
@@ -57,7 +58,7 @@ extension StoreActor {
                     INSERT INTO instances (id, service_id, name, enabled, status, listen_addr, node_entry, config_json, config_sha256,
                       secret_json, secret_sha256, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
                     """, [record.id, record.serviceID, record.name, record.enabled, record.status.rawValue, record.listenAddress,
-                          record.nodeEntry, record.configJSON, record.configSHA256, secretJSON, record.secretSHA256, now, now])
+                          record.nodeEntry, record.configJSON, record.configSHA256, secretJSON, secretDigest(secretJSON), now, now])
             }
         } catch {
             if case .database(let sqlite) = error, sqlite.isConstraintViolation { return false }
@@ -79,11 +80,12 @@ extension StoreActor {
         return try instance(id: id)
     }
 
-    public func updateInstanceSecret(id: String, secretJSON: String, sha256: String) throws(StoreError) -> InstanceRecord? {
+    public func updateInstanceSecret(id: String, secretJSON: String) throws(StoreError) -> InstanceRecord? {
         try wrap {
             try database.run("UPDATE instances SET secret_json = ?, secret_sha256 = ?, updated_at = ? WHERE id = ?",
-                             [secretJSON, sha256, Timestamp.now().rfc3339Nano, id])
+                             [secretJSON, secretDigest(secretJSON), Timestamp.now().rfc3339Nano, id])
         }
+        scrubWriteAheadLog()
         return try instance(id: id)
     }
 
@@ -103,7 +105,9 @@ extension StoreActor {
 
     /// Deletes an instance and (by foreign-key cascade) its capset bindings.
     public func deleteInstance(id: String) throws(StoreError) -> Bool {
-        try wrap { try database.run("DELETE FROM instances WHERE id = ?", [id]) > 0 }
+        let deleted = try wrap { try database.run("DELETE FROM instances WHERE id = ?", [id]) > 0 }
+        if deleted { scrubWriteAheadLog() }
+        return deleted
     }
 
     static func instance(from row: SQLiteRow) -> InstanceRecord {

@@ -11,6 +11,8 @@ public actor StoreActor {
     private let loop: EventLoop
     private let db: SQLiteConnection
     public nonisolated let path: String
+    /// Key of the secret digests shown by the API (`SecretSHA256`): random per data directory.
+    nonisolated let secretDigestKey: [UInt8]
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.asUnownedSerialExecutor() }
 
@@ -21,12 +23,15 @@ public actor StoreActor {
         loop.start()
         do {
             db = try SQLiteConnection(path: path)
-            try db.execute("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL;")
+            // secure_delete: freed pages (a replaced or deleted secret) are overwritten with zeros
+            // instead of lingering in the file.
+            try db.execute("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;")
             try Self.migrate(db)
+            secretDigestKey = try Self.prepareSecretDigests(db)
         } catch {
             loop.requestStop()
             loop.join()
-            throw StoreError.database(error)
+            throw StoreError.database(error as? SQLiteError ?? SQLiteError(code: 1, message: "\(error)"))
         }
         // The database and its WAL files hold secrets: owner-only, re-applied on every open.
         for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
@@ -77,6 +82,7 @@ public actor StoreActor {
     }
 
     /// Runs a database body and maps its errors to ``StoreError``.
+    @discardableResult
     func wrap<T>(_ body: () throws -> T) throws(StoreError) -> T {
         do {
             return try body()

@@ -5,6 +5,11 @@ import Runtime
 public enum Digests {
     /// Lower-case hex SHA-256 of `bytes`.
     public static func sha256Hex(_ bytes: [UInt8]) -> String {
+        hex(sha256(bytes))
+    }
+
+    /// The raw 32-byte SHA-256 of `bytes`.
+    public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: 32)
         let ok = bytes.withUnsafeBytes { input in
             digest.withUnsafeMutableBufferPointer { out in
@@ -12,7 +17,62 @@ public enum Digests {
             }
         }
         precondition(ok == 1, "SHA-256 failed in libcrypto")
+        return digest
+    }
+
+    /// Lower-case hex HMAC-SHA256 of `data` under `key`: a digest that shows whether a value
+    /// changed without letting anyone who lacks the key test guesses against it.
+    public static func hmacSHA256Hex(key: [UInt8], _ data: [UInt8]) -> String {
+        var digest = [UInt8](repeating: 0, count: 32)
+        let ok = key.withUnsafeBytes { keyBytes in
+            data.withUnsafeBytes { input in
+                digest.withUnsafeMutableBufferPointer { out in
+                    octo_hmac_sha256(keyBytes.baseAddress, keyBytes.count, input.baseAddress, input.count, out.baseAddress)
+                }
+            }
+        }
+        precondition(ok == 1, "HMAC-SHA256 failed in libcrypto")
         return hex(digest)
+    }
+
+    /// `count` bytes from the system's cryptographically secure generator.
+    public static func randomBytes(_ count: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let ok = bytes.withUnsafeMutableBufferPointer { octo_random_bytes($0.baseAddress, Int32(count)) }
+        precondition(ok == 1, "no secure random bytes from libcrypto")
+        return bytes
+    }
+
+    /// Compares two byte strings in time that depends only on their lengths, so a caller
+    /// probing stored hashes learns nothing from how long a mismatch took.
+    public static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in 0..<a.count { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+
+    /// Bytes of a lower-case (or upper-case) hex string; nil if it is not hex.
+    public static func bytes(hex text: String) -> [UInt8]? {
+        let utf8 = Array(text.utf8)
+        guard utf8.count % 2 == 0 else { return nil }
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 48...57: c - 48
+            case 97...102: c - 87
+            case 65...70: c - 55
+            default: nil
+            }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count / 2)
+        var index = 0
+        while index < utf8.count {
+            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
+            out.append(high << 4 | low)
+            index += 2
+        }
+        return out
     }
 
     /// Hex SHA-256 of a file's contents, read in chunks (blocking).

@@ -125,8 +125,9 @@ public enum TarGzipWriter {
 
         /// Entry names of the open directory (NUL-terminated, without `.` and `..`), in byte order.
         private static func sortedNames(_ directory: Int32, path: String) throws(ArchiveError) -> [[CChar]] {
-            // fdopendir takes ownership of its descriptor, so give it a duplicate.
-            let copy = dup(directory)
+            // fdopendir takes ownership of its descriptor, so give it a duplicate (close-on-exec,
+            // like every descriptor the daemon opens, so no child process inherits it).
+            let copy = fcntl(directory, F_DUPFD_CLOEXEC, 0)
             guard copy >= 0, let handle = fdopendir(copy) else {
                 let code = errno
                 if copy >= 0 { close(copy) }

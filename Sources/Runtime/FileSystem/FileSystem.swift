@@ -1,5 +1,6 @@
 import CLibUV
 import Glibc
+import Synchronization
 
 /// Blocking file-system helpers. They are for the store thread, start-up, and worker
 /// tasks — never for a connection loop's hot path.
@@ -93,10 +94,16 @@ public enum FileSystem {
         return result
     }
 
-    /// Writes `bytes` to `path` atomically (temp file + rename) with `mode`.
+    /// Distinguishes temp files of concurrent writers within this process.
+    private static let temporaryCounter = Atomic<UInt64>(0)
+
+    /// Writes `bytes` to `path` atomically (temp file + rename) with `mode`. Each call writes
+    /// its own temp file (pid + counter, created exclusively), so concurrent writers of one
+    /// path never share or delete each other's temp file: the last rename wins, whole.
     public static func writeFile(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(FileSystemError) {
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        let serial = temporaryCounter.wrappingAdd(1, ordering: .relaxed).oldValue
+        let temporary = path + ".tmp-\(getpid())-\(serial)"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw FileSystemError(path: temporary, code: errno) }
         var offset = 0
         while offset < bytes.count {

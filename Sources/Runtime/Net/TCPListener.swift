@@ -102,7 +102,9 @@ final class Acceptor {
         self.onAccept = onAccept
         handle = .allocate(capacity: 1)
         uv_tcp_init(loop.uvLoop, handle)
-        let copy = dup(fd)
+        // Close-on-exec: a listening socket inherited by a service process would let it
+        // accept connections meant for the daemon, and keep the port after the daemon died.
+        let copy = octo_dup_cloexec(fd)
         guard copy >= 0 else {
             handle.deallocate()
             throw UVError(-octo_errno())
