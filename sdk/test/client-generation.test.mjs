@@ -1,12 +1,15 @@
 // client-stub / client-package (SPEC §11.4): generated dependency-free
 // clients, exercised end to end against real `--runtime serve` instances of
-// the examples (gRPC) and against a Connect gateway in front of one (Connect).
+// the examples (gRPC), and against an independent oracle: a Connect endpoint
+// and a gRPC echo server in Python whose JSON ⇄ protobuf conversion is the
+// official protobuf library's (test-support/connect_oracle.py), so a bug
+// shared by the SDK's codec and a generated client cannot go unnoticed.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
-import { startConnectGateway } from "../test-support/connect-gateway.mjs";
+import { startConnectOracle } from "../test-support/connect-oracle.mjs";
 import { compileDescriptor, examplesDir, fixturesDir, makeTempDir, preparePackage, sdkDir } from "../test-support/packages.mjs";
 import { ProcessGroup, run, waitFor } from "../test-support/processes.mjs";
 
@@ -40,6 +43,7 @@ describe("generated clients", { timeout: 180_000 }, () => {
     packages.calculator = preparePackage(path.join(examplesDir, "calculator-js"));
     packages.streaming = preparePackage(path.join(examplesDir, "streaming-js"));
     packages.probe = preparePackage(path.join(fixturesDir, "probe-service"));
+    packages.types = preparePackage(path.join(fixturesDir, "connect-types"));
     for (const name of Object.keys(packages)) ports[name] = await serve(name);
   });
 
@@ -199,31 +203,39 @@ describe("generated clients", { timeout: 180_000 }, () => {
     assert.deepEqual(JSON.parse(echo.text).all, ["a", "b"]);
   });
 
-  test("Connect client-stub against a Connect gateway: POST <baseUrl>/<pkg.Svc>/<Method> with JSON", async () => {
-    const generated = await run(tool, ["client-stub"], { cwd: packages.calculator.dir, env });
-    assert.equal(generated.code, 0, generated.stderr);
-    const source = generated.stdout.toString();
-    assert.doesNotMatch(source, /^import /m, "no imports at all: runs wherever fetch does");
-    const out = path.join(root, "calc-connect.js");
-    fs.writeFileSync(out, source);
+  // protoc's descriptor set, as the daemon compiles it: the oracle builds its
+  // message classes from it.
+  const descriptorOf = (name) => compileDescriptor(packages[name].dir, fs.mkdtempSync(path.join(root, "descriptor-")));
 
-    const descriptorBytes = fs.readFileSync(compileDescriptor(packages.calculator.dir, makeTempDir()));
-    const gateway = await startConnectGateway({ descriptorBytes, backendPort: ports.calculator });
+  async function generatedModule(name, transport) {
+    const generated = await run(tool, ["client-stub", "--transport", transport], { cwd: packages[name].dir, env });
+    assert.equal(generated.code, 0, generated.stderr);
+    const out = path.join(root, `${name}-${transport}-${Math.random().toString(36).slice(2)}.js`);
+    fs.writeFileSync(out, generated.stdout);
+    return { source: generated.stdout.toString(), module: await importFresh(out) };
+  }
+
+  test("Connect client-stub against the oracle: POST <baseUrl>/<pkg.Svc>/<Method> with JSON, to the running example", async () => {
+    const { source, module } = await generatedModule("calculator", "connect");
+    assert.doesNotMatch(source, /^import /m, "no imports at all: runs wherever fetch does");
+
+    const oracle = await startConnectOracle({ descriptors: [descriptorOf("calculator")], routes: { "calculator.v1.CalculatorService": ports.calculator } });
     try {
-      const { createClient, ConnectError } = await importFresh(out);
-      const client = createClient({ baseUrl: gateway.url, headers: { "x-business-request-id": "conn-1" } });
+      const { createClient, ConnectError } = module;
+      const client = createClient({ baseUrl: oracle.url, headers: { "x-business-request-id": "conn-1" } });
       const reply = await client.CalculatorService.Add({ left: 20, right: 22 });
       assert.deepEqual(reply, { result: 42, serviceId: "svc-1", instanceId: "inst-1", label: "gen", businessRequestId: "conn-1", secretToken: "tok" });
-      const sent = gateway.requests.at(-1);
+      const sent = (await oracle.requests()).at(-1);
       assert.equal(sent.method, "POST");
       assert.equal(sent.url, "/calculator.v1.CalculatorService/Add");
       assert.equal(sent.headers["content-type"], "application/json");
       assert.equal(sent.headers["connect-protocol-version"], "1");
       assert.deepEqual(JSON.parse(sent.body), { left: 20, right: 22 });
+      assert.equal(sent.textproto, "left: 20.0\nright: 22.0\n");
 
-      const routed = createClient({ baseUrl: gateway.url, capset: "dev", instance: "calc 1" });
+      const routed = createClient({ baseUrl: oracle.url, capset: "dev", instance: "calc 1" });
       assert.equal((await routed.CalculatorService.Subtract({ left: 5, right: 2 })).result, 3);
-      assert.equal(gateway.requests.at(-1).url, "/capsets/dev/connect/calc%201/calculator.v1.CalculatorService/Subtract");
+      assert.equal((await oracle.requests()).at(-1).url, "/capsets/dev/connect/calc%201/calculator.v1.CalculatorService/Subtract");
 
       await assert.rejects(client.CalculatorService.Add({ left: "NaN", right: 1 }), (error) => {
         assert.ok(error instanceof ConnectError);
@@ -232,9 +244,175 @@ describe("generated clients", { timeout: 180_000 }, () => {
         assert.equal(error.message, "left and right must be finite numbers");
         return true;
       });
-      await assert.rejects(client.CalculatorService.Add({ left: 1, unknown: 2 }), { code: "invalid_argument", message: /unknown/ });
+      // Rejected by the oracle's strict ProtoJSON parser before any backend sees it.
+      await assert.rejects(client.CalculatorService.Add({ left: 1, unknown: 2 }), { code: "invalid_argument", status: 400, message: /unknown/ });
     } finally {
-      await gateway.close();
+      await oracle.close();
+    }
+  });
+
+  // Every field shape a client can get wrong, in the forms a caller passes
+  // them: BigInt and decimal strings for 64-bit ints, enum names and
+  // numbers, Uint8Array bytes, nested and repeated messages, a map, a oneof,
+  // a Timestamp, and `customAlias`, the json_name of `custom_field`.
+  const richRequest = () => ({
+    big: 9007199254740993n,
+    ubig: "18446744073709551615",
+    fixed: -5n,
+    color: "COLOR_GREEN",
+    blob: new Uint8Array([0, 1, 2, 250, 255]),
+    inner: { label: "in", delta: -3 },
+    inners: [{ label: "a" }, { delta: 7 }],
+    bigs: [1n, "-2", 3],
+    customAlias: "renamed",
+    counts: { x: 5n },
+    nestedChoice: { label: "choice" },
+    ratio: 0.25,
+    at: "2024-01-02T03:04:05.678Z",
+    colors: ["COLOR_RED", 2],
+    flag: true,
+  });
+  // How the official library decodes those values (text format, proto names).
+  const richTextproto = [
+    "big: 9007199254740993",
+    "ubig: 18446744073709551615",
+    "fixed: -5",
+    "color: COLOR_GREEN",
+    'blob: "\\000\\001\\002\\372\\377"',
+    "inner {",
+    '  label: "in"',
+    "  delta: -3",
+    "}",
+    "inners {",
+    '  label: "a"',
+    "}",
+    "inners {",
+    "  delta: 7",
+    "}",
+    "bigs: 1",
+    "bigs: -2",
+    "bigs: 3",
+    'custom_field: "renamed"',
+    "counts {",
+    '  key: "x"',
+    "  value: 5",
+    "}",
+    "nested_choice {",
+    '  label: "choice"',
+    "}",
+    "ratio: 0.25",
+    "at {",
+    "  seconds: 1704164645",
+    "  nanos: 678000000",
+    "}",
+    "colors: COLOR_RED",
+    "colors: COLOR_GREEN",
+    "flag: true",
+    "",
+  ].join("\n");
+  // The same message as ProtoJSON, as the official library writes it.
+  const richJson = {
+    big: "9007199254740993",
+    ubig: "18446744073709551615",
+    fixed: "-5",
+    color: "COLOR_GREEN",
+    blob: "AAEC+v8=",
+    inner: { label: "in", delta: -3 },
+    inners: [{ label: "a" }, { delta: 7 }],
+    bigs: ["1", "-2", "3"],
+    customAlias: "renamed",
+    counts: { x: "5" },
+    nestedChoice: { label: "choice" },
+    ratio: 0.25,
+    at: "2024-01-02T03:04:05.678Z",
+    colors: ["COLOR_RED", "COLOR_GREEN"],
+    flag: true,
+  };
+
+  test("Connect client: int64, enum, bytes, nested, repeated, map, oneof, Timestamp and json_name fields reach an independent decoder intact", async () => {
+    const { module } = await generatedModule("types", "connect");
+    const oracle = await startConnectOracle({ descriptors: [descriptorOf("types")], routes: { "types.v1.TypesService": ports.types } });
+    try {
+      const client = module.createClient({ baseUrl: oracle.url });
+      // Through the oracle to the SDK server's Echo and back.
+      const reply = await client.TypesService.Echo(richRequest());
+      const sent = (await oracle.requests()).at(-1);
+      assert.equal(sent.textproto, richTextproto);
+      assert.deepEqual(JSON.parse(sent.body), {
+        ...richJson,
+        colors: ["COLOR_RED", 2],
+        bigs: ["1", "-2", 3],
+      });
+      assert.deepEqual(reply, richJson);
+
+      // A proto field name the message does not have in JSON form is refused.
+      await assert.rejects(client.TypesService.Echo({ customField: "x" }), { code: "invalid_argument", status: 400, message: /customField/ });
+    } finally {
+      await oracle.close();
+    }
+  });
+
+  test("Connect client: statuses from the server and bare HTTP failures map to Connect codes", async () => {
+    const { module } = await generatedModule("types", "connect");
+    const oracle = await startConnectOracle({ descriptors: [descriptorOf("types")], routes: { "types.v1.TypesService": ports.types } });
+    try {
+      const { createClient, ConnectError } = module;
+      const client = createClient({ baseUrl: oracle.url });
+      const cases = [
+        [{ code: 5, message: "no such widget" }, "not_found", 404, "no such widget"],
+        [{ code: 7, message: "nope" }, "permission_denied", 403, "nope"],
+        [{ code: 9, message: "not yet" }, "failed_precondition", 400, "not yet"],
+        [{ code: 14, message: "down" }, "unavailable", 503, "down"],
+        [{ code: 16, message: "who?" }, "unauthenticated", 401, "who?"],
+        [{ plain: true, message: "bug" }, "internal", 500, "bug"],
+      ];
+      for (const [request, code, status, message] of cases) {
+        await assert.rejects(client.TypesService.Fail(request), (error) => {
+          assert.ok(error instanceof ConnectError);
+          assert.deepEqual([error.code, error.status, error.message], [code, status, message], JSON.stringify(request));
+          return true;
+        });
+      }
+      for (const [httpStatus, code] of [[503, "unavailable"], [429, "unavailable"], [404, "unimplemented"], [500, "unknown"]]) {
+        const bare = createClient({ baseUrl: `${oracle.url}/__oracle/plain/${httpStatus}` });
+        await assert.rejects(bare.TypesService.Echo({}), { name: "ConnectError", code, status: httpStatus, message: "plain failure from the oracle" });
+      }
+    } finally {
+      await oracle.close();
+    }
+  });
+
+  test("gRPC client: the same message, as ProtoJSON or as an init object, through a grpcio echo server", async () => {
+    const { module } = await generatedModule("types", "grpc");
+    const oracle = await startConnectOracle({ descriptors: [descriptorOf("types")], grpcEcho: true });
+    try {
+      const client = track(module.createClient({ baseUrl: `http://${oracle.grpcAddress}` }));
+      const initRequest = {
+        big: 9007199254740993n,
+        ubig: 18446744073709551615n,
+        fixed: -5n,
+        color: 2,
+        blob: new Uint8Array([0, 1, 2, 250, 255]),
+        inner: { label: "in", delta: -3 },
+        inners: [{ label: "a" }, { delta: 7 }],
+        bigs: [1n, -2n, 3n],
+        customField: "renamed",
+        counts: { x: 5n },
+        choice: { case: "nestedChoice", value: { label: "choice" } },
+        ratio: 0.25,
+        at: { seconds: 1704164645n, nanos: 678000000 },
+        colors: [1, 2],
+        flag: true,
+      };
+      for (const request of [richJson, initRequest]) {
+        const reply = await client.TypesService.Echo(request);
+        const seen = (await oracle.requests()).at(-1);
+        assert.equal(seen.grpc, "/types.v1.TypesService/Echo");
+        assert.equal(seen.textproto, richTextproto);
+        assert.deepEqual(reply, richJson);
+      }
+    } finally {
+      await oracle.close();
     }
   });
 

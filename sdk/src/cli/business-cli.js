@@ -1,6 +1,7 @@
 import { GrpcError, toStatus } from "../errors/grpc-error.js";
 import { UsageError } from "../errors/usage-error.js";
 import { createHandlerContext } from "../handlers/context.js";
+import { callHandler } from "../handlers/handler-style.js";
 import { encodeResponse } from "../handlers/message-codec.js";
 import { Metadata } from "../metadata.js";
 import { loadServicePackage } from "../package/load-package.js";
@@ -158,7 +159,7 @@ async function runCommand(command, flags, { service, pkg, env, cwd, stdin, stdou
   }
   const runtime = { config, secret, serviceId: "", instanceId: "", workdir: cwd, packageDir: pkg.packageDir };
   const handler = findHandler(service, command.method.fullName);
-  const response = await handler(createHandlerContext({ method: command.method.fullName, metadata, runtime, request }));
+  const response = await callHandler(handler, createHandlerContext({ method: command.method.fullName, metadata, runtime, request }));
   // Through the wire bytes and back, so the CLI prints exactly what a gRPC
   // client of the same handler would receive.
   const message = decodeMessage(command.method.output, await encodeResponse(command.method, response));

@@ -3,6 +3,7 @@ import { UsageError } from "../errors/usage-error.js";
 import { findPackageDir } from "../package/package-root.js";
 import { exclusive, parseFlags } from "../runtime/args.js";
 import { runInspect } from "../runtime/inspect.js";
+import { PACK_USAGE, runPack } from "../pack/pack.js";
 import { writeBootstrapPackage } from "./bootstrap.js";
 import { CLIENT_USAGE, runClientGeneration } from "./client-generation.js";
 import { formatValidation, validatePackage } from "./validate.js";
@@ -18,7 +19,7 @@ Commands:
             handler are errors)
   inspect   [--json | --yaml] [--config-schema | --secret-schema]
             print package metadata or one of its schemas
-${CLIENT_USAGE}`;
+${PACK_USAGE}${CLIENT_USAGE}`;
 
 // The `octobus-sdk` developer tool. Returns the exit code.
 export async function runSdkCli({
@@ -70,6 +71,9 @@ export async function runSdkCli({
         });
         return 0;
       }
+      case "pack":
+        await runPack({ args: rest, cwd, stdout, stderr });
+        return 0;
       case "client-stub":
       case "client-package":
         await runClientGeneration({ command, args: rest, cwd, env, stdout, stderr, packageDir: findPackageDir({ env, cwd }) });

@@ -3,6 +3,7 @@ import { stripControlMetadata } from "../metadata.js";
 import { findHandler, unimplementedMessage } from "../service.js";
 import { INTERNAL, OK, UNIMPLEMENTED } from "../status.js";
 import { createHandlerContext } from "./context.js";
+import { callHandler } from "./handler-style.js";
 import { decodeRequest, encodeResponse } from "./message-codec.js";
 
 function isIterable(value) {
@@ -40,32 +41,37 @@ export function createMethodRoute({ method, service, runtime, identity, onHandle
       throw new GrpcError(UNIMPLEMENTED, message);
     };
   }
-  const contextFor = (call, input) =>
-    createHandlerContext({
-      method: method.fullName,
-      metadata: stripControlMetadata(call.metadata),
-      runtime,
-      call,
-      ...input,
-    });
+  // The handler is called in its declared style (handler-style.js): with
+  // the context alone, or with the request(s) first and the context second.
+  const callWith = (call, input) =>
+    callHandler(
+      handler,
+      createHandlerContext({
+        method: method.fullName,
+        metadata: stripControlMetadata(call.metadata),
+        runtime,
+        call,
+        ...input,
+      }),
+    );
 
   const run = {
     unary: async (call) => {
       const request = decodeRequest(method, await call.readSingleRequest());
-      const response = await handler(contextFor(call, { request }));
+      const response = await callWith(call, { request });
       await call.sendLastMessage(await encodeResponse(method, response));
     },
     server_streaming: async (call) => {
       const request = decodeRequest(method, await call.readSingleRequest());
-      await sendAll(call, method, await handler(contextFor(call, { request })));
+      await sendAll(call, method, await callWith(call, { request }));
     },
     client_streaming: async (call) => {
-      const response = await handler(contextFor(call, { requests: decodedRequests(call, method) }));
+      const response = await callWith(call, { requests: decodedRequests(call, method) });
       await call.sendLastMessage(await encodeResponse(method, response));
     },
     bidi_streaming: async (call) => {
       const requests = decodedRequests(call, method);
-      await sendAll(call, method, await handler(contextFor(call, { requests })));
+      await sendAll(call, method, await callWith(call, { requests }));
     },
   }[method.methodKind];
   if (!run) throw new Error(`method ${method.fullName} has unknown kind ${method.methodKind}`);

@@ -2,6 +2,7 @@ import path from "node:path";
 import { GrpcError, toStatus } from "../errors/grpc-error.js";
 import { UsageError } from "../errors/usage-error.js";
 import { createHandlerContext } from "../handlers/context.js";
+import { callHandler } from "../handlers/handler-style.js";
 import { decodeRequest, encodeResponse } from "../handlers/message-codec.js";
 import { loadServicePackage, packageIdentity } from "../package/load-package.js";
 import { findHandler, unimplementedMessage } from "../service.js";
@@ -77,7 +78,7 @@ export async function runInvoke({ service, command, env, cwd, entryFile, stdin, 
       workdir,
       packageDir: pkg.packageDir,
     };
-    const response = await handler(createHandlerContext({ method: method.fullName, metadata, runtime, request }));
+    const response = await callHandler(handler, createHandlerContext({ method: method.fullName, metadata, runtime, request }));
     await writeOutput(stdout, 1, await encodeResponse(method, response));
     return 0;
   } catch (error) {

@@ -231,6 +231,7 @@ def packages(tmp_path_factory):
         "calculator": EXAMPLES_DIR / "calculator-js",
         "probe": FIXTURES_DIR / "probe-service",
         "ledger": FIXTURES_DIR / "upstream-style",
+        "styles": FIXTURES_DIR / "handler-styles",
     }
 
     def get(name: str) -> Path:
