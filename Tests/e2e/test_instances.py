@@ -9,6 +9,7 @@ ListenAddr with grpcio.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from pathlib import Path
 
@@ -75,9 +76,11 @@ def test_create_is_running_and_healthy_and_answers(octobus, pkg):
     reply = add(octobus, inst, metadata=[("x-octobus-ext-business-request-id", "req-7")])
     assert reply == {"result": 42.0, "service_id": "calculator", "instance_id": "calc1", "label": "blue",
                      "business_request_id": "req-7", "secret_token": "tok-123"}
-    # the raw API has the real secret hash; the CLI redacts the key (it contains "secret")
+    # the raw API has a keyed digest of the secret (HMAC, not a guessable plain SHA-256);
+    # the CLI redacts the key (it contains "secret")
     raw = api_get(octobus, "/instances/calc1").json()
-    assert raw["SecretSHA256"] == sha256_bytes(secret.encode())
+    assert re.fullmatch(r"[0-9a-f]{64}", raw["SecretSHA256"])
+    assert raw["SecretSHA256"] != sha256_bytes(secret.encode())
     assert inst["SecretSHA256"] == "******"
     assert sorted(k for k in raw if "secret" in k.lower()) == ["HasSecret", "SecretSHA256"]  # never the secret
     listed = cli_json(octobus, "instance", "list")["instances"]
@@ -154,8 +157,11 @@ def test_instance_without_secret(octobus, pkg):
     inst = create_instance(octobus, "calc1", "calculator")
     assert inst["HasSecret"] is False and inst["ConfigJSON"] == {}
     assert add(octobus, inst)["secret_token"] == ""
-    # the default secret is {} (SPEC §5.1 step 5)
-    assert api_get(octobus, "/instances/calc1").json()["SecretSHA256"] == sha256_bytes(b"{}")
+    # the default secret is {} (SPEC §5.1 step 5): the same digest as an explicit {}
+    create_instance(octobus, "calc2", "calculator", "--secret-json", "{}")
+    digest = api_get(octobus, "/instances/calc1").json()["SecretSHA256"]
+    assert digest == api_get(octobus, "/instances/calc2").json()["SecretSHA256"]
+    assert digest != sha256_bytes(b"{}")
 
 
 # -- secrets (SPEC §4, §5.1) ---------------------------------------------------------------

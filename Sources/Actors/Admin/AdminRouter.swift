@@ -122,6 +122,10 @@ public final class AdminRouter: Sendable {
                 execute(body)
             case .failure(.tooLarge(let limit)):
                 Self.fail(exchange, AdminError(status: 413, "request body exceeds \(limit) bytes"))
+            case .failure(.serverBusy):
+                Self.fail(exchange, AdminError(status: 503, "the server is busy (request bodies in memory exceed their budget); retry later"))
+            case .failure(.timedOut):
+                Self.fail(exchange, AdminError(status: 408, "request body was not received in time"))
             }
         }
     }

@@ -9,6 +9,9 @@ public struct DaemonConfiguration: Sendable {
     public var dataDirectory: String
     public var loopCount: Int = EventLoopGroup.defaultLoopCount
     public var http = HTTPServerConfiguration()
+    /// Open connections at most (nil: 10,000, lowered to fit the open-file limit, which also
+    /// has to cover instance pipes, log files, SQLite and upstream connections).
+    public var maximumConnections: Int?
     /// How long in-flight requests may take to finish on shutdown.
     public var shutdownGraceMilliseconds: UInt64 = 10_000
 
@@ -24,6 +27,12 @@ public struct DaemonConfiguration: Sendable {
 public enum Daemon {
     public static func run(_ configuration: DaemonConfiguration, logger: Logger = Logger()) async -> Int32 {
         ServerProcess.prepare()
+        var configuration = configuration
+        configuration.http.maximumConnections = configuration.maximumConnections
+            ?? max(64, min(10_000, ServerProcess.openFileLimit - 1_024))
+        configuration.http.reservedConnections = min(configuration.http.reservedConnections, configuration.http.maximumConnections / 4)
+        // The reserved slots keep the operator's way in: the admin API.
+        configuration.http.reservedPathPrefix = AdminRouter.prefix + "/"
 
         let dataDirectory: DataDirectory
         let store: StoreActor

@@ -172,7 +172,7 @@ actor InstanceActor {
             }
             let outcome = await HealthCheck.check(loop: loop, port: port, timeoutMilliseconds: SupervisorContext.healthAttemptMilliseconds)
             if outcome == .serving, case .starting(let g, _) = state, g == myGeneration, child.exit == nil {
-                state = .running(generation: myGeneration, process: child, port: port, since: MonotonicClock.nanoseconds())
+                state = .running(generation: myGeneration, process: child, port: port, since: context.clock.now())
                 await record(InstanceRuntimeState(enabled: true, status: .running, pid: child.pid, processStartTicks: ticks,
                                                   listenAddress: address, lastError: "", restartCount: automatic ? nil : 0))
                 context.logger.info("instance_started", ["instance_id": id, "pid": String(child.pid), "addr": address])
@@ -211,15 +211,19 @@ actor InstanceActor {
             // Starting (the health loop sees the exit) or stopping (expected).
             return
         }
-        backoff.processRan(forMilliseconds: (MonotonicClock.nanoseconds() - since) / 1_000_000)
+        backoff.processRan(forMilliseconds: (context.clock.now() &- since) / 1_000_000)
         let delay = backoff.nextDelay()
         let attempt = backoff.consecutiveFailures
         state = .waitingToRestart(generation: g)
         context.logger.warning("instance_exited", ["instance_id": id, "status": exit.description,
                                                    "restart_in_ms": String(delay), "attempt": String(attempt)])
         let message = "process exited unexpectedly (\(exit)); restarting in \(delay / 1000) s"
-        Task { await self.recordCrash(message: message, attempt: attempt) }
-        scheduleRestart(after: delay, generation: g)
+        // The restart is scheduled once `degraded` is recorded, so a restart can never be
+        // overwritten by its own crash record.
+        Task {
+            await self.recordCrash(message: message, attempt: attempt)
+            self.scheduleRestart(after: delay, generation: g)
+        }
     }
 
     private func recordCrash(message: String, attempt: Int) async {
@@ -227,7 +231,7 @@ actor InstanceActor {
     }
 
     private func scheduleRestart(after milliseconds: UInt64, generation expected: Int) {
-        loop.schedule(afterMilliseconds: milliseconds) { [self] in
+        context.clock.schedule(on: loop, afterMilliseconds: milliseconds) { [self] in
             Task { await self.automaticRestart(expectedGeneration: expected) }
         }
     }

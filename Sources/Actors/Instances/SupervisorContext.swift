@@ -8,6 +8,8 @@ struct SupervisorContext: Sendable {
     /// Inherited by children (SPEC §5.1 step 4: daemon env plus OCTOBUS_* variables).
     let baseEnvironment: [String: String]
     let pool: BlockingPool
+    /// Restart timing (real time in the daemon, a manual clock in tests).
+    var clock: any SupervisionClock = LoopClock()
 
     /// Health check budget (SPEC §5.1 step 8).
     static let healthDeadlineMilliseconds: UInt64 = 5_000

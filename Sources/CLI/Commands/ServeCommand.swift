@@ -24,6 +24,26 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Number of event loops (default: one per core).", valueName: "n"))
     var loops: Int?
 
+    @Option(name: .customLong("max-connections"),
+            help: ArgumentHelp("Open connections at most; the last 32 serve only the admin API (default: 10000, or less if the open-file limit is lower).", valueName: "n"))
+    var maxConnections: Int?
+
+    @Option(name: .customLong("max-pending-requests"),
+            help: ArgumentHelp("Requests being handled at once, on all connections (default: 4096; 256 per connection).", valueName: "n"))
+    var maxPendingRequests: Int?
+
+    @Option(name: .customLong("max-body-memory"),
+            help: ArgumentHelp("Request bodies held in memory at once, on all connections (default: 128M; 16M per connection).", valueName: "size"))
+    var maxBodyMemory: String?
+
+    @Option(name: .customLong("body-timeout"),
+            help: ArgumentHelp("Time a request body may take to arrive, from its head (default: 30s).", valueName: "duration"))
+    var bodyTimeout: String?
+
+    @Option(name: .customLong("idle-timeout"),
+            help: ArgumentHelp("Idle keep-alive time of a connection (default: 120s; 10s before its first request).", valueName: "duration"))
+    var idleTimeout: String?
+
     mutating func run() async throws {
         // Before anything is opened: this may re-execute the binary (see AllocatorTuning).
         do {
@@ -49,8 +69,41 @@ struct ServeCommand: AsyncParsableCommand {
             }
             configuration.loopCount = loops
         }
+        do {
+            try applyLimits(to: &configuration)
+        } catch {
+            Output.writeStderr("\(error)\n")
+            throw ExitCode(1)
+        }
         let code = await Daemon.run(configuration)
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// The resource limits given on the command line (defaults are set by the daemon).
+    private func applyLimits(to configuration: inout DaemonConfiguration) throws {
+        if let maxConnections {
+            guard maxConnections >= 1 else { throw CLIError("--max-connections must be at least 1") }
+            configuration.maximumConnections = maxConnections
+        }
+        if let maxPendingRequests {
+            guard maxPendingRequests >= 1 else { throw CLIError("--max-pending-requests must be at least 1") }
+            configuration.http.maximumPendingRequests = maxPendingRequests
+            configuration.http.maximumPendingRequestsPerConnection = min(configuration.http.maximumPendingRequestsPerConnection, maxPendingRequests)
+        }
+        if let maxBodyMemory {
+            let bytes = try Quantity.bytes(maxBodyMemory, option: "--max-body-memory")
+            guard bytes >= 1 << 20 else { throw CLIError("--max-body-memory must be at least 1M") }
+            configuration.http.maximumBufferedBodyBytes = bytes
+            configuration.http.maximumBufferedBodyBytesPerConnection = min(configuration.http.maximumBufferedBodyBytesPerConnection, bytes)
+        }
+        if let bodyTimeout {
+            configuration.http.bodyTimeoutMilliseconds = try Quantity.milliseconds(bodyTimeout, option: "--body-timeout")
+        }
+        if let idleTimeout {
+            configuration.http.idleTimeoutMilliseconds = try Quantity.milliseconds(idleTimeout, option: "--idle-timeout")
+            configuration.http.firstRequestTimeoutMilliseconds = min(configuration.http.firstRequestTimeoutMilliseconds,
+                                                                     configuration.http.idleTimeoutMilliseconds)
+        }
     }
 
     /// `serve` listens on the address itself: `host:port`, or an `http://` URL reduced to host:port.

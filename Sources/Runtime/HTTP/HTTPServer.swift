@@ -10,6 +10,7 @@ public final class HTTPServer: Sendable {
     public let group: EventLoopGroup
     private let contexts: [ObjectIdentifier: LoopBound<HTTPServerContext>]
     private let listener: Mutex<TCPListener?>
+    private let resources: HTTPServerResources
 
     /// Binds `address` and starts serving `responder`.
     public init(
@@ -17,11 +18,14 @@ public final class HTTPServer: Sendable {
         responder: any HTTPResponder, logger: Logger = Logger()
     ) async throws(ListenError) {
         self.group = group
+        let resources = HTTPServerResources(configuration: configuration, logger: logger)
+        self.resources = resources
         var contexts: [ObjectIdentifier: LoopBound<HTTPServerContext>] = [:]
         for loop in group.loops {
             let context = await withCheckedContinuation { (continuation: CheckedContinuation<LoopBound<HTTPServerContext>, Never>) in
                 loop.execute {
-                    let context = HTTPServerContext(loop: loop, configuration: configuration, responder: responder, logger: logger)
+                    let context = HTTPServerContext(loop: loop, configuration: configuration, responder: responder, logger: logger,
+                                                    resources: resources)
                     continuation.resume(returning: LoopBound(context, loop: loop))
                 }
             }
@@ -38,9 +42,34 @@ public final class HTTPServer: Sendable {
                 connection.close()
                 return
             }
-            _ = ProtocolDetector(connection: connection, server: context)
+            guard let budget = Self.admit(connection, resources: resources) else { return }
+            _ = ProtocolDetector(connection: connection, server: context, budget: budget)
         }
         self.listener = Mutex(listener)
+    }
+
+    /// Counts a new connection against ``HTTPServerConfiguration/maximumConnections``: nil
+    /// (connection closed) beyond it; a budget marked reserved-only in the last reserved slots.
+    private static func admit(_ connection: TCPConnection, resources: HTTPServerResources) -> ConnectionBudget? {
+        let configuration = resources.configuration
+        let count = resources.connections.add(1, ordering: .relaxed).newValue
+        guard count <= configuration.maximumConnections else {
+            resources.connections.subtract(1, ordering: .relaxed)
+            resources.limitReached("connections", ["maximum": String(configuration.maximumConnections)])
+            connection.close()
+            return nil
+        }
+        let reserved = configuration.reservedPathPrefix != nil && count > configuration.maximumConnections - configuration.reservedConnections
+        if reserved {
+            resources.limitReached("unreserved_connections", ["maximum": String(configuration.maximumConnections - configuration.reservedConnections)])
+        }
+        return ConnectionBudget(resources: resources, reservedOnly: reserved)
+    }
+
+    /// Open connections, requests in progress and request-body bytes in memory, on all loops.
+    public var usage: (connections: Int, pendingRequests: Int, bufferedBodyBytes: Int) {
+        (resources.connections.load(ordering: .relaxed), resources.pendingRequests.load(ordering: .relaxed),
+         resources.bufferedBodyBytes.load(ordering: .relaxed))
     }
 
     /// The bound address (with the real port when 0 was requested).

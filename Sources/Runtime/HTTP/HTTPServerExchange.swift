@@ -39,12 +39,40 @@ public class HTTPServerExchange {
     private var bufferedEnd = false
     private var bufferedTrailers: HTTPHeaders?
 
+    /// The connection's share of the server's budgets, once the request was admitted. The
+    /// request counts as pending — and its collected body as held in memory — until this
+    /// exchange is released, which is when its handler let go of it (possibly long after a
+    /// client reset the stream: that memory is still in use).
+    private var budget: ConnectionBudget?
+    private var reservedBodyBytes = 0
+    /// Deadline for collected bodies (``HTTPServerConfiguration/bodyTimeoutMilliseconds``).
+    private var bodyTimeoutMilliseconds: UInt64 = 30_000
+    /// Armed while a body is being collected; closed when it completes or the peer goes away.
+    private var bodyDeadline: LoopTimer?
+
     /// Response bytes buffered above this count make ``isWritable`` false.
     public static let writableThreshold = 256 * 1024
 
     init(loop: EventLoop, request: HTTPRequestHead) {
         self.loop = loop
         self.request = request
+    }
+
+    deinit {
+        if let budget {
+            budget.releaseBody(reservedBodyBytes)
+            budget.requestReleased()
+        }
+    }
+
+    /// Counts the request against `budget` unless a budget is exhausted; returns the name of
+    /// the exhausted limit (the transport then refuses the request) or nil.
+    final func admit(_ budget: ConnectionBudget, bodyTimeoutMilliseconds: UInt64) -> String? {
+        if let refusal = budget.refusal(path: request.path) { return refusal }
+        budget.requestStarted()
+        self.budget = budget
+        self.bodyTimeoutMilliseconds = bodyTimeoutMilliseconds
+        return nil
     }
 
     // MARK: Request body
@@ -74,6 +102,8 @@ public class HTTPServerExchange {
 
     /// Collects the whole body up to `limit` bytes. Over the limit, `completion` gets
     /// ``HTTPBodyError/tooLarge(limit:)`` at once and the rest of the body is discarded.
+    /// The bytes count against the server's body budgets (``HTTPBodyError/serverBusy`` when
+    /// they are spent) and must arrive within the body timeout (``HTTPBodyError/timedOut``).
     public final func collectBody(limit: Int, _ completion: @escaping (Result<[UInt8], HTTPBodyError>) -> Void) {
         if let declared = request.headers["content-length"].flatMap(Int.init), declared > limit {
             abandonsRequestBody = true
@@ -81,22 +111,54 @@ public class HTTPServerExchange {
             completion(.failure(.tooLarge(limit: limit)))
             return
         }
+        if hasEmptyCompleteBody {
+            completion(.success([]))
+            return
+        }
         var body: [UInt8] = []
-        var failed = false
-        readBody(onData: { chunk in
-            guard !failed else { return }
-            if body.count + chunk.count > limit {
-                failed = true
-                self.abandonsRequestBody = true
+        var done = false
+        let deadline = LoopTimer(loop: loop)
+        bodyDeadline = deadline
+        func finish(_ result: Result<[UInt8], HTTPBodyError>) {
+            guard !done else { return }
+            done = true
+            bodyDeadline?.close()
+            bodyDeadline = nil
+            if case .failure = result {
+                abandonsRequestBody = true
                 body = []
-                completion(.failure(.tooLarge(limit: limit)))
+                if let budget {
+                    budget.releaseBody(reservedBodyBytes)
+                    reservedBodyBytes = 0
+                }
+            }
+            completion(result)
+        }
+        deadline.start(afterMilliseconds: bodyTimeoutMilliseconds) { [unowned self] in
+            finish(.failure(.timedOut))
+            discardBody()
+        }
+        readBody(onData: { [unowned self] chunk in
+            guard !done else { return }
+            if body.count + chunk.count > limit {
+                finish(.failure(.tooLarge(limit: limit)))
                 return
+            }
+            if let budget {
+                guard budget.reserveBody(chunk.count) else {
+                    finish(.failure(.serverBusy))
+                    return
+                }
+                reservedBodyBytes += chunk.count
             }
             body.append(contentsOf: chunk)
         }, onEnd: { _ in
-            guard !failed else { return }
-            completion(.success(body))
+            finish(.success(body))
         })
+        if isAborted {
+            bodyDeadline?.close()
+            bodyDeadline = nil
+        }
     }
 
     /// Reads and drops the body (still honouring flow control).
@@ -225,6 +287,8 @@ public class HTTPServerExchange {
     final func markAborted() {
         guard !isAborted else { return }
         isAborted = true
+        bodyDeadline?.close()
+        bodyDeadline = nil
         onData = nil
         onEnd = nil
         onWritable = nil
@@ -237,7 +301,12 @@ public class HTTPServerExchange {
 
 /// Why a request body could not be collected.
 public enum HTTPBodyError: Error, Equatable, Sendable {
+    /// Larger than the route allows (413).
     case tooLarge(limit: Int)
+    /// The server's budget for bodies held in memory is spent (503; retry later).
+    case serverBusy
+    /// The body did not arrive within the body timeout (408).
+    case timedOut
 }
 
 /// Handles requests of an ``HTTPServer``. Called on the connection's loop thread;

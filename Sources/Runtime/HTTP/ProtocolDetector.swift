@@ -6,12 +6,14 @@ final class ProtocolDetector: TCPConnectionDelegate {
 
     private let connection: TCPConnection
     private let server: HTTPServerContext
+    private let budget: ConnectionBudget
     private var buffered: [UInt8] = []
     private let timer: LoopTimer
 
-    init(connection: TCPConnection, server: HTTPServerContext) {
+    init(connection: TCPConnection, server: HTTPServerContext, budget: ConnectionBudget) {
         self.connection = connection
         self.server = server
+        self.budget = budget
         timer = LoopTimer(loop: connection.loop)
         connection.delegate = self
         timer.start(afterMilliseconds: server.configuration.headerTimeoutMilliseconds) { [unowned self] in
@@ -38,9 +40,9 @@ final class ProtocolDetector: TCPConnectionDelegate {
         let bytes = buffered
         buffered = []
         if http2 {
-            _ = HTTP2ServerConnection(connection: connection, server: server, initialBytes: bytes)
+            _ = HTTP2ServerConnection(connection: connection, server: server, budget: budget, initialBytes: bytes)
         } else {
-            _ = HTTP1ServerConnection(connection: connection, server: server, initialBytes: bytes)
+            _ = HTTP1ServerConnection(connection: connection, server: server, budget: budget, initialBytes: bytes)
         }
     }
 
@@ -57,5 +59,6 @@ final class ProtocolDetector: TCPConnectionDelegate {
 
     func connectionDidClose(_ connection: TCPConnection, error: UVError?) {
         finish()
+        budget.connectionClosed()
     }
 }

@@ -38,12 +38,15 @@ final class HTTPServerContext {
     let responder: any HTTPResponder
     let registry = ConnectionRegistry()
     let logger: Logger
+    let resources: HTTPServerResources
 
-    init(loop: EventLoop, configuration: HTTPServerConfiguration, responder: any HTTPResponder, logger: Logger) {
+    init(loop: EventLoop, configuration: HTTPServerConfiguration, responder: any HTTPResponder, logger: Logger,
+         resources: HTTPServerResources) {
         self.loop = loop
         self.configuration = configuration
         self.responder = responder
         self.logger = logger
+        self.resources = resources
     }
 
     func log(_ message: String, _ fields: KeyValuePairs<String, String>) {

@@ -7,4 +7,9 @@ public enum ServerProcess {
     public static func prepare() {
         octo_runtime_prepare_process()
     }
+
+    /// The open-file limit after ``prepare()`` (what bounds sockets, files and pipes together).
+    public static var openFileLimit: Int {
+        Int(octo_raise_nofile_limit())
+    }
 }

@@ -21,21 +21,21 @@ public final class RateLimitedLog: Sendable {
     }
 
     /// Logs `message` with `fields` (plus `suppressed=<n>` when occurrences were dropped),
-    /// unless `message` was logged less than an interval ago.
-    public func log(_ level: Logger.Level, _ message: String, _ fields: KeyValuePairs<String, String> = [:]) {
+    /// unless an event with the same `key` was logged less than an interval ago.
+    public func log(_ level: Logger.Level, key: String, _ message: String, fields: [(String, String)]) {
         let now = MonotonicClock.nanoseconds()
         let suppressed: Int? = entries.withLock { entries in
-            if var entry = entries[message], now &- entry.lastLogged < intervalNanoseconds {
+            if var entry = entries[key], now &- entry.lastLogged < intervalNanoseconds {
                 entry.suppressed += 1
-                entries[message] = entry
+                entries[key] = entry
                 return nil
             }
-            let dropped = entries[message]?.suppressed ?? 0
-            entries[message] = Entry(lastLogged: now, suppressed: 0)
+            let dropped = entries[key]?.suppressed ?? 0
+            entries[key] = Entry(lastLogged: now, suppressed: 0)
             return dropped
         }
         guard let suppressed else { return }
-        var all = Array(fields)
+        var all = fields
         if suppressed > 0 { all.append(("suppressed", String(suppressed))) }
         logger.log(level, message, fields: all)
     }

@@ -82,6 +82,8 @@ import Testing
     @Test func survivesMutationsOfAValidMessage() throws {
         let valid = try Protoc.encode("codec.test.AllTypes", CodecHarness.fixtureText("all_types.txtpb"))
         var random = SplitMix64(seed: 7)
+        var failures = 0
+        var successes = 0
         let clock = ContinuousClock()
         let start = clock.now
         for round in 0..<3000 {
@@ -101,8 +103,11 @@ import Testing
                 let at = Int(random.next() % UInt64(bytes.count))
                 bytes.removeSubrange(at..<min(bytes.count, at + Int(random.next() % 16)))
             }
-            _ = decodeAndValidate("codec.test.AllTypes", bytes)
+            if decodeAndValidate("codec.test.AllTypes", bytes) { failures += 1 } else { successes += 1 }
         }
+        // Both outcomes must occur, or the mutations did not reach the failure paths (or broke everything).
+        #expect(failures > 100)
+        #expect(successes > 100)
         #expect(clock.now - start < .seconds(30))
     }
 
@@ -137,19 +142,28 @@ import Testing
         }
     }
 
-    /// True if either call failed; traps or foreign errors fail the test run.
+    /// True if either call failed. A failure must be a clear error (a code and a message that
+    /// names the problem); a decode that succeeds must give JSON that encodes again, so
+    /// "succeeded" cannot hide a half-converted message.
     private func decodeAndValidate(_ type: String, _ bytes: [UInt8]) -> Bool {
         let message = CodecHarness.message(type)
         var failed = false
         do {
-            _ = try ProtobufCodec.decodeToJSON(bytes, message: message, in: CodecHarness.set)
+            let json = try ProtobufCodec.decodeToJSON(bytes, message: message, in: CodecHarness.set)
+            do {
+                _ = try ProtobufCodec.encodeFromJSON(json, message: message, in: CodecHarness.set)
+            } catch {
+                Issue.record("decoded \(type) does not re-encode: \(error)")
+            }
         } catch {
             failed = true
+            #expect(!error.message.isEmpty, "decode error without a message: \(error.code)")
         }
         do {
             try ProtobufCodec.validate(bytes, message: message, in: CodecHarness.set)
         } catch {
             failed = true
+            #expect(!error.message.isEmpty, "validate error without a message: \(error.code)")
         }
         return failed
     }

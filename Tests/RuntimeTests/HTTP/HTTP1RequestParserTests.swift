@@ -145,6 +145,36 @@ func parse(_ text: String, byteByByte: Bool = false, limits: HTTP1Limits = .defa
         #expect(error?.status == 400, "\(headers.debugDescription)")
     }
 
+    // Chunked applied twice (as one list or as two header fields) is a framing error, 400 —
+    // not an "unsupported coding" (501), which would invite a retry.
+    @Test(arguments: [
+        "Transfer-Encoding: chunked, chunked\r\n",
+        "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+    ])
+    func rejectsDuplicateChunked(headers: String) {
+        let (_, error) = parse("POST /x HTTP/1.1\r\nHost: a\r\n" + headers + "\r\n0\r\n\r\n")
+        #expect(error?.status == 400)
+        #expect(error?.message.contains("more than once") == true)
+    }
+
+    // A request line ended by a bare LF is refused as soon as the LF arrives, not after the
+    // header timeout: the head can never become valid.
+    @Test func rejectsBareLineFeedBeforeTheHeadIsComplete() {
+        var parser = HTTP1RequestParser(limits: .default)
+        let events = ParserEvents()
+        let partial = Array("GET / HTTP/1.1\nHost: a\n".utf8)
+        var thrown: HTTP1ParseError?
+        do {
+            _ = try partial.withUnsafeBytes { try parser.parse($0, delegate: events) }
+        } catch let error as HTTP1ParseError {
+            thrown = error
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+        #expect(thrown?.status == 400)
+        #expect(events.heads.isEmpty)
+    }
+
     @Test func rejectsUnsupportedTransferCodings() {
         let (_, gzipped) = parse("POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")
         #expect(gzipped?.status == 501)

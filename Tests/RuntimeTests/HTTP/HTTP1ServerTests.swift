@@ -146,14 +146,118 @@ func rawExchange(port: Int, loop: EventLoop, send: [UInt8], untilBytesContain ma
         await server.shutdown(gracePeriodMilliseconds: 1000)
     }
 
+    // The client keeps its keep-alive connection open after its request: only the server's
+    // shutdown can close it, and the client must see that close (EOF).
     @Test func gracefulShutdownClosesIdleConnections() async throws {
         let (server, group) = try await startTestServer()
         defer { group.shutdown() }
-        let reply = await rawExchange(port: server.boundAddress.port, loop: group.loops[0],
-                                      send: Array("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n".utf8), untilBytesContain: "hello")
-        #expect(reply.contains("200 OK"))
+        let loop = group.loops[0]
+        let client = await IdleClient.open(port: server.boundAddress.port, loop: loop,
+                                           request: "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n", replyMarker: "hello")
+        #expect(client.reply.contains("200 OK"))
+        #expect(await server.connectionCount() == 1)
+        #expect(await client.isOpen())
         await server.shutdown(gracePeriodMilliseconds: 2000)
         #expect(await server.connectionCount() == 0)
+        #expect(await client.waitUntilClosedByPeer(timeoutMilliseconds: 2000))
+    }
+}
+
+/// A client connection that stays open after its first reply, and records when the server
+/// closes it. Lives on one loop.
+final class IdleClient: TCPConnectionDelegate, @unchecked Sendable {
+    // Loop-confined state (touched only on `loop`).
+    private let loop: EventLoop
+    private var connection: TCPConnection?
+    private var bytes: [UInt8] = []
+    private var marker: [UInt8]
+    private var replied: CheckedContinuation<Void, Never>?
+    private var peerClosed = false
+    private var closeWaiter: CheckedContinuation<Bool, Never>?
+    private(set) var reply = ""
+
+    private init(loop: EventLoop, marker: String) {
+        self.loop = loop
+        self.marker = Array(marker.utf8)
+    }
+
+    static func open(port: Int, loop: EventLoop, request: String, replyMarker: String) async -> IdleClient {
+        let client = IdleClient(loop: loop, marker: replyMarker)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            loop.execute {
+                client.replied = continuation
+                TCPConnection.connect(loop: loop, host: "127.0.0.1", port: port) { result in
+                    guard case .success(let connection) = result else {
+                        client.replied = nil
+                        continuation.resume()
+                        return
+                    }
+                    client.connection = connection
+                    connection.delegate = client
+                    connection.startReading()
+                    connection.write(Array(request.utf8))
+                }
+            }
+        }
+        return client
+    }
+
+    func isOpen() async -> Bool {
+        await withCheckedContinuation { continuation in
+            loop.execute { continuation.resume(returning: self.connection.map { !$0.isClosed } ?? false && !self.peerClosed) }
+        }
+    }
+
+    /// True once the server closed the connection (EOF or close), false after the timeout.
+    func waitUntilClosedByPeer(timeoutMilliseconds: UInt64) async -> Bool {
+        await withCheckedContinuation { continuation in
+            loop.execute {
+                if self.peerClosed { continuation.resume(returning: true); return }
+                self.closeWaiter = continuation
+                let timer = LoopTimer(loop: self.loop)
+                timer.start(afterMilliseconds: timeoutMilliseconds) {
+                    timer.close()
+                    if let waiter = self.closeWaiter {
+                        self.closeWaiter = nil
+                        waiter.resume(returning: false)
+                    }
+                    self.connection?.close()
+                }
+            }
+        }
+    }
+
+    func connection(_ connection: TCPConnection, didRead bytes: UnsafeRawBufferPointer) {
+        self.bytes += bytes
+        let text = String(decoding: self.bytes, as: UTF8.self)
+        if let replied, text.contains(String(decoding: marker, as: UTF8.self)) {
+            self.replied = nil
+            reply = text
+            replied.resume()
+        }
+    }
+
+    func connectionDidReadEOF(_ connection: TCPConnection) {
+        markClosed()
+        connection.close()
+    }
+
+    func connectionDidDrainWrites(_ connection: TCPConnection) {}
+
+    func connectionDidClose(_ connection: TCPConnection, error: UVError?) {
+        markClosed()
+    }
+
+    private func markClosed() {
+        peerClosed = true
+        if let replied {
+            self.replied = nil
+            replied.resume()
+        }
+        if let waiter = closeWaiter {
+            closeWaiter = nil
+            waiter.resume(returning: true)
+        }
     }
 }
 

@@ -80,6 +80,9 @@ public struct HTTP1RequestParser: Sendable {
                         throw HTTP1ParseError(status: 431, "request header section exceeds \(limits.maximumHeadBytes) bytes")
                     }
                     try Self.checkPartialRequestLine(window, limits: limits)
+                    // A bare LF can never become part of a valid head: answer now instead of
+                    // waiting for a CRLFCRLF that will not come (only new bytes are scanned).
+                    try Self.checkBareLineFeeds(window, from: max(0, scanned - 1))
                     state = .head(scanned: max(0, window.count - 3))
                     return offset
                 }
@@ -195,6 +198,11 @@ public struct HTTP1RequestParser: Sendable {
             guard codings.last == "chunked" else {
                 throw HTTP1ParseError(status: 400, "Transfer-Encoding must end with chunked")
             }
+            // RFC 9112 §6.1: chunked must not be applied more than once — a framing error, not
+            // an unsupported coding.
+            if codings.dropLast().contains("chunked") {
+                throw HTTP1ParseError(status: 400, "chunked transfer coding is applied more than once")
+            }
             guard codings.count == 1 else {
                 throw HTTP1ParseError(status: 501, "unsupported transfer coding \"\(codings[0])\"")
             }
@@ -275,6 +283,17 @@ public struct HTTP1RequestParser: Sendable {
         }
         if bytes.count > limit { throw HTTP1ParseError(status: 400, "\(what) exceeds \(limit) bytes") }
         return nil
+    }
+
+    /// Throws on an LF at or after `from` that is not preceded by CR.
+    static func checkBareLineFeeds(_ bytes: UnsafeRawBufferPointer, from: Int) throws(HTTP1ParseError) {
+        var i = from
+        while i < bytes.count {
+            if bytes[i] == 10, i == 0 || bytes[i - 1] != 13 {
+                throw HTTP1ParseError(status: 400, "bare LF in request head")
+            }
+            i += 1
+        }
     }
 
     /// Rejects garbage early (before a full head arrived): the first bytes must look like a method.

@@ -10,6 +10,7 @@ final class HTTP1ServerConnection: TCPConnectionDelegate, HTTP1ParserDelegate, S
 
     let connection: TCPConnection
     private let server: HTTPServerContext
+    private let budget: ConnectionBudget
     private var parser: HTTP1RequestParser
     /// Input not yet consumed by the parser (partial heads, pipelined requests).
     private var pending: [UInt8] = []
@@ -27,10 +28,14 @@ final class HTTP1ServerConnection: TCPConnectionDelegate, HTTP1ParserDelegate, S
     private var unconsumedBodyBytes = 0
     /// True while ``process(_:)`` runs; the parser must not be reset from callbacks then.
     private var isProcessing = false
+    /// Reading paused because the client does not read its responses (see
+    /// ``HTTPServerConfiguration/maximumUnsentResponseBytes``); resumed when writes drain.
+    private var pausedForOutput = false
 
-    init(connection: TCPConnection, server: HTTPServerContext, initialBytes: [UInt8]) {
+    init(connection: TCPConnection, server: HTTPServerContext, budget: ConnectionBudget, initialBytes: [UInt8]) {
         self.connection = connection
         self.server = server
+        self.budget = budget
         parser = HTTP1RequestParser(limits: server.configuration.http1Limits)
         parser.remoteAddress = connection.remoteAddress
         timer = LoopTimer(loop: connection.loop)
@@ -61,9 +66,17 @@ final class HTTP1ServerConnection: TCPConnectionDelegate, HTTP1ParserDelegate, S
 
     func connectionDidDrainWrites(_ connection: TCPConnection) {
         current?.onWritable?()
+        if pausedForOutput {
+            pausedForOutput = false
+            if !closing {
+                connection.startReading()
+                if !isProcessing { processPending() }
+            }
+        }
     }
 
     func connectionDidClose(_ connection: TCPConnection, error: UVError?) {
+        budget.connectionClosed()
         timer.close()
         current?.markAborted()
         current?.detach()
@@ -111,6 +124,21 @@ final class HTTP1ServerConnection: TCPConnectionDelegate, HTTP1ParserDelegate, S
             if parser.isMessageComplete {
                 // Waiting for the response before reading the next request.
                 guard current == nil else { return offset }
+                // A client that pipelines requests without reading the responses: stop
+                // answering (and reading) until it has taken what is already queued.
+                if pausedForOutput { return offset }
+                if output.count + connection.pendingWriteBytes > server.configuration.maximumUnsentResponseBytes {
+                    flushNow()
+                }
+                if connection.pendingWriteBytes > server.configuration.maximumUnsentResponseBytes {
+                    // The kernel refused this much: a write is queued, and its drain resumes us.
+                    if !pausedForOutput {
+                        pausedForOutput = true
+                        connection.stopReading()
+                        server.resources.limitReached("unsent_response_bytes", ["remote": connection.remoteAddress])
+                    }
+                    return offset
+                }
                 parser.reset()
             }
             if offset == bytes.count { return offset }
@@ -150,11 +178,23 @@ final class HTTP1ServerConnection: TCPConnectionDelegate, HTTP1ParserDelegate, S
         // A request without a body is complete before the handler sees it, so handlers can
         // answer at once without waiting for a body callback.
         if framing == .none { exchange.deliverEnd(trailers: nil) }
+        if let limit = exchange.admit(budget, bodyTimeoutMilliseconds: server.configuration.bodyTimeoutMilliseconds) {
+            server.resources.limitReached(limit, ["remote": connection.remoteAddress])
+            exchange.abandonsRequestBody = true
+            keepAlive = false
+            let message = limit == "connections"
+                ? "the server is at its connection limit; only admin requests are served on this connection"
+                : "the server is busy (too many requests in progress); retry later"
+            exchange.respond(status: 503, headers: ["content-type": "text/plain; charset=utf-8", "retry-after": "1"],
+                             body: Array((message + "\n").utf8))
+            return
+        }
         server.responder.handle(exchange)
     }
 
     func parserDidParseBody(_ bytes: UnsafeRawBufferPointer) {
-        if timerMode == .body { setTimer(.body) }
+        // The body timer runs from the head, not from the last chunk: a byte every few
+        // seconds must not keep a connection forever.
         guard let current else { return }
         unconsumedBodyBytes += bytes.count
         current.deliverBody(Array(bytes))
@@ -257,7 +297,7 @@ final class HTTP1ServerConnection: TCPConnectionDelegate, HTTP1ParserDelegate, S
         }
         unconsumedBodyBytes = 0
         setTimer(.idle)
-        connection.startReading()
+        if !pausedForOutput { connection.startReading() }
         // Inside process() the loop continues with the next request itself.
         if !isProcessing { processPending() }
     }
@@ -369,7 +409,7 @@ final class HTTP1ServerConnection: TCPConnectionDelegate, HTTP1ParserDelegate, S
         append("HTTP/1.1 101 Switching Protocols\r\nconnection: Upgrade\r\nupgrade: h2c\r\n\r\n")
         flushNow()
         let upgraded = head.with(version: .http2)
-        _ = HTTP2ServerConnection(connection: connection, server: server, upgradeFrom: (upgraded, settings), initialBytes: rest)
+        _ = HTTP2ServerConnection(connection: connection, server: server, budget: budget, upgradeFrom: (upgraded, settings), initialBytes: rest)
     }
 
     // MARK: Helpers

@@ -14,6 +14,7 @@ import CNghttp2
 final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, LoopFlushable {
     let connection: TCPConnection
     let server: HTTPServerContext
+    private let budget: ConnectionBudget
     private(set) var session: OpaquePointer!
     /// Open streams (ownership; callbacks find them through the stream user-data pointer).
     private var streams = HTTP2OpenStreams()
@@ -25,12 +26,18 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
     private var closed = false
     private var goingAway = false
     private var receivedPreface = false
+    /// Whether any request arrived: until one does, the shorter first-request timeout applies.
+    private var hadRequest = false
+    /// Client RST_STREAMs in the current window (rapid-reset defence).
+    private var resetsInWindow = 0
+    private var resetWindowStart: UInt64 = 0
     private let timer: LoopTimer
 
-    init(connection: TCPConnection, server: HTTPServerContext,
+    init(connection: TCPConnection, server: HTTPServerContext, budget: ConnectionBudget,
          upgradeFrom upgrade: (head: HTTPRequestHead, settings: [UInt8])? = nil, initialBytes: [UInt8]) {
         self.connection = connection
         self.server = server
+        self.budget = budget
         timer = LoopTimer(loop: connection.loop)
         session = makeSession()
         connection.delegate = self
@@ -162,6 +169,7 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
 
     func connectionDidClose(_ connection: TCPConnection, error: UVError?) {
         closed = true
+        budget.connectionClosed()
         timer.close()
         headerStream = nil
         for stream in streams.removeAll() {
@@ -257,10 +265,41 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
             if endStream, let stream = exchange(header.stream_id), stream.isDispatched {
                 stream.deliverEnd(trailers: nil)
             }
+        case NGHTTP2_RST_STREAM.rawValue:
+            countClientReset()
         default:
             break
         }
         return 0
+    }
+
+    /// CVE-2023-44487 ("rapid reset"): opening streams and resetting them at once costs the
+    /// client nothing and the server a dispatch each. Beyond
+    /// ``HTTPServerConfiguration/maximumStreamResetsPerWindow`` resets in a window the
+    /// connection is told to calm down (GOAWAY ENHANCE_YOUR_CALM) and closed.
+    private func countClientReset() {
+        let configuration = server.configuration
+        let now = MonotonicClock.nanoseconds()
+        if now &- resetWindowStart > configuration.streamResetWindowMilliseconds * 1_000_000 {
+            resetWindowStart = now
+            resetsInWindow = 0
+        }
+        resetsInWindow += 1
+        guard resetsInWindow > configuration.maximumStreamResetsPerWindow, !closed else { return }
+        server.resources.limitReached("stream_resets", ["remote": connection.remoteAddress,
+                                                        "maximum": String(configuration.maximumStreamResetsPerWindow)])
+        terminate(code: NGHTTP2_ENHANCE_YOUR_CALM.rawValue)
+    }
+
+    /// Sends GOAWAY with `code`, then closes once it is written.
+    private func terminate(code: UInt32) {
+        goingAway = true
+        nghttp2_session_terminate_session(session, code)
+        flushNow()
+        if !closed {
+            closed = true
+            connection.closeAfterPendingWrites()
+        }
     }
 
     /// A complete header block: the request head (dispatched) or the request's trailers.
@@ -325,6 +364,22 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
 
     private func dispatch(_ exchange: HTTP2Exchange, head: HTTPRequestHead, requestComplete: Bool) {
         exchange.request = head
+        hadRequest = true
+        if let limit = exchange.admit(budget, bodyTimeoutMilliseconds: server.configuration.bodyTimeoutMilliseconds) {
+            server.resources.limitReached(limit, ["remote": connection.remoteAddress])
+            if limit == "connections" {
+                // Reserved slot: say why, in HTTP terms (the client did nothing wrong per stream).
+                exchange.isDispatched = true
+                if requestComplete { exchange.deliverEnd(trailers: nil) }
+                exchange.discardBody()
+                exchange.respond(status: 503, headers: ["content-type": "text/plain; charset=utf-8", "retry-after": "1"],
+                                 body: Array("the server is at its connection limit; only admin requests are served on this connection\n".utf8))
+            } else {
+                // Too much work in progress: the client may retry the stream (RFC 9113 §8.7).
+                resetStream(exchange.streamID, code: NGHTTP2_REFUSED_STREAM.rawValue)
+            }
+            return
+        }
         exchange.isDispatched = true
         if requestComplete { exchange.deliverEnd(trailers: nil) }
         server.responder.handle(exchange)
@@ -452,7 +507,9 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
                 close()
             }
         } else if streams.isEmpty {
-            timer.start(afterMilliseconds: server.configuration.idleTimeoutMilliseconds) { [unowned self] in
+            let configuration = server.configuration
+            timer.start(afterMilliseconds: hadRequest ? configuration.idleTimeoutMilliseconds : configuration.firstRequestTimeoutMilliseconds) {
+                [unowned self] in
                 beginGracefulShutdown()
             }
         } else {
