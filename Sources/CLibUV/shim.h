@@ -19,6 +19,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <sys/resource.h>
+#include <malloc.h>
 
 static inline uv_handle_t *octo_handle(void *handle) { return (uv_handle_t *)handle; }
 static inline uv_stream_t *octo_stream(void *handle) { return (uv_stream_t *)handle; }
@@ -136,12 +137,20 @@ static inline int octo_peer_name(const uv_tcp_t *tcp, char *buf, size_t buflen) 
 }
 
 /// Process-wide settings for a server: writes to closed sockets return EPIPE instead of
-/// killing the process, and the open-file limit is raised to its hard maximum.
+/// killing the process, the open-file limit is raised to its hard maximum, and large
+/// allocations (request bodies, big responses) always get their own mappings, which go
+/// back to the kernel when freed. glibc's default raises that threshold each time such a
+/// block is freed (up to 32 MiB), after which a burst of large bodies leaves hundreds of
+/// MiB in the heap that RSS never gives back.
 static inline long octo_raise_nofile_limit(void);
 static inline void octo_runtime_prepare_process(void) {
     signal(SIGPIPE, SIG_IGN);
     octo_raise_nofile_limit();
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 }
+
+/// Returns free heap memory to the kernel (glibc keeps freed small blocks in its arenas).
+static inline void octo_release_free_memory(void) { malloc_trim(0); }
 
 /// Raises the soft open-file limit to the hard limit (a gateway holds many sockets). Returns the new soft limit.
 static inline long octo_raise_nofile_limit(void) {

@@ -113,6 +113,8 @@ public enum Daemon {
         let restore = Task { await supervisor.restore() }
         // last_used_at of tokens, written once a second off the request path.
         let tokenUsage = Task { await state.tokenUsage.run(store: store, logger: logger) }
+        // After a burst (or an attack) RSS returns near its idle level.
+        let memory = Task { await Self.releaseMemoryWhenQuiet(listener: listener) }
 
         let signal = await termination.wait()
         logger.info("daemon_stopping", ["signal": signal == SIGINT ? "SIGINT" : "SIGTERM"])
@@ -120,12 +122,26 @@ public enum Daemon {
         await restore.value
         await supervisor.shutdown()
         tokenUsage.cancel()
+        memory.cancel()
         await tokenUsage.value
+        await memory.value
         await store.close()
         group.shutdown()
         logger.info("daemon_stopped", [:])
         withExtendedLifetime(dataDirectory) {}
         return 0
+    }
+}
+
+extension Daemon {
+    /// Every few seconds while no request is in progress, gives freed heap memory back to the
+    /// kernel (on the blocking pool, never on a loop).
+    static func releaseMemoryWhenQuiet(listener: ListenerActor) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(5))
+            guard !Task.isCancelled, await listener.pendingRequests == 0 else { continue }
+            await BlockingPool.shared.run { ServerProcess.releaseFreeMemory() }
+        }
     }
 }
 

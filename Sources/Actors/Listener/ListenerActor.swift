@@ -28,6 +28,12 @@ public actor ListenerActor {
         return server.boundAddress
     }
 
+    /// Requests being handled on the port right now (0 when idle or not listening).
+    public var pendingRequests: Int {
+        guard case .listening(let server) = state else { return 0 }
+        return server.usage.pendingRequests
+    }
+
     /// Stops accepting and drains connections within `gracePeriodMilliseconds`.
     public func stop(gracePeriodMilliseconds: UInt64) async {
         guard case .listening(let server) = state else { return }
