@@ -90,7 +90,7 @@ def test_stop_during_start_wins(octobus, pkg, tmp_path):
                    message=f"pid {child} waiting at the gate")
         # Stop over a raw HTTP/1.1 connection, so we can see when the daemon has read the request.
         with socket.create_connection(("127.0.0.1", octobus.port), timeout=60) as stop:
-            stop.sendall(b"POST /admin/v1/instances/g1/stop HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+            stop.sendall(b"POST /admin/v1/instances/g1/stop HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
                          b"Connection: close\r\n\r\n")
             client_port = stop.getsockname()[1]
             wait_until(lambda: unread_by_daemon(octobus.port, client_port) == 0, timeout=10,

@@ -24,6 +24,10 @@ public class HTTPServerExchange {
     }
     /// Called when buffered response bytes fell below the writable threshold again.
     public final var onWritable: (() -> Void)?
+    /// HTTP/2: the transport framed this many response body bytes (they left the exchange's
+    /// queue). A proxy acknowledges as many to its upstream, chaining the flow control of the
+    /// two connections so a slow client slows the backend instead of growing buffers.
+    public final var onBodyBytesSent: ((Int) -> Void)?
 
     public final private(set) var isAborted = false
     public final private(set) var isHeadSent = false
@@ -292,6 +296,7 @@ public class HTTPServerExchange {
         onData = nil
         onEnd = nil
         onWritable = nil
+        onBodyBytesSent = nil
         if let onAbort {
             self.onAbort = nil
             onAbort()

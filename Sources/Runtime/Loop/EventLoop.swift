@@ -35,6 +35,9 @@ public final class EventLoop: @unchecked Sendable {
 
     /// A human-readable name, used in thread names and logs.
     public let name: String
+    /// Position in its ``EventLoopGroup`` (0 for a loop outside a group): lets per-loop state of
+    /// upper layers live in a plain array indexed by loop, found without hashing.
+    public let index: Int
 
     /// The libuv loop. Only the loop thread touches it after `start()`.
     let uvLoop: UnsafeMutablePointer<uv_loop_t>
@@ -66,8 +69,9 @@ public final class EventLoop: @unchecked Sendable {
     /// Size of the shared read buffer: large enough for a full TCP window burst.
     public static let readBufferSize = 64 * 1024
 
-    public init(name: String) {
+    public init(name: String, index: Int = 0) {
         self.name = name
+        self.index = index
         uvLoop = .allocate(capacity: 1)
         precondition(uv_loop_init(uvLoop) == 0, "uv_loop_init failed")
         wakeup = .allocate(capacity: 1)

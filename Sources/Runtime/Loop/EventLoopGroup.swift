@@ -10,7 +10,7 @@ public final class EventLoopGroup: Sendable {
 
     public init(count: Int = EventLoopGroup.defaultLoopCount, namePrefix: String = "octobus-loop") {
         precondition(count > 0, "an event loop group needs at least one loop")
-        loops = (0..<count).map { EventLoop(name: "\(namePrefix)-\($0)") }
+        loops = (0..<count).map { EventLoop(name: "\(namePrefix)-\($0)", index: $0) }
         for loop in loops { loop.start() }
     }
 

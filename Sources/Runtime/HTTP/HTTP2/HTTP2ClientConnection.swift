@@ -31,8 +31,15 @@ public final class HTTP2ClientConnection: TCPConnectionDelegate, LoopFlushable {
     public var onClose: (() -> Void)?
 
     public var activeStreamCount: Int { streams.count }
+    /// The peer's SETTINGS_MAX_CONCURRENT_STREAMS (nghttp2 assumes 100 until SETTINGS arrive,
+    /// and keeps submitted streams beyond it queued until one closes).
+    public var remoteMaximumConcurrentStreams: Int {
+        Int(nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS))
+    }
+    /// Set by ``closeGracefully()``: close when the last stream ends.
+    private var draining = false
     /// Whether new streams can be started.
-    public var isUsable: Bool { !isClosed && !receivedGoAway }
+    public var isUsable: Bool { !isClosed && !receivedGoAway && !draining }
 
     /// Connects to `host:port` and sends the client preface.
     public static func connect(
@@ -264,6 +271,7 @@ public final class HTTP2ClientConnection: TCPConnectionDelegate, LoopFlushable {
                         reason: "stream closed by the server (\(String(cString: nghttp2_http2_strerror(errorCode))))")
         }
         stream.detach()
+        if draining, streams.isEmpty { loop.executeSoon { [self] in close() } }
         return 0
     }
 
@@ -312,12 +320,11 @@ public final class HTTP2ClientConnection: TCPConnectionDelegate, LoopFlushable {
         connection.close()
     }
 
-    /// Sends GOAWAY and closes once open streams finished.
+    /// Takes no new streams and closes once the open ones finished.
     public func closeGracefully() {
         guard !isClosed else { return }
-        receivedGoAway = true
-        nghttp2_session_terminate_session(session, NGHTTP2_NO_ERROR.rawValue)
-        flushNow()
+        draining = true
+        if streams.isEmpty { close() }
     }
 
     // MARK: Output

@@ -16,6 +16,9 @@ public final class HTTP2ClientStream {
     public var onFailure: ((UInt32, String) -> Void)?
     /// The request body buffer fell below ``writableThreshold`` again.
     public var onWritable: (() -> Void)?
+    /// nghttp2 framed this many request body bytes (they left our buffer for the socket): a
+    /// proxy acknowledges the same amount to its own client, chaining the two flow controls.
+    public var onBytesSent: ((Int) -> Void)?
     /// With manual flow control, response bytes are acknowledged only by ``consume(_:)``.
     public var manualFlowControl = false
 
@@ -94,6 +97,7 @@ public final class HTTP2ClientStream {
     }
 
     func bytesAccepted(_ count: Int) {
+        onBytesSent?(count)
         guard onWritable != nil, isWritable, let loop = connection?.loop else { return }
         loop.executeSoon { [self] in notifyWritable() }
     }
@@ -112,5 +116,6 @@ public final class HTTP2ClientStream {
         onEnd = nil
         onFailure = nil
         onWritable = nil
+        onBytesSent = nil
     }
 }

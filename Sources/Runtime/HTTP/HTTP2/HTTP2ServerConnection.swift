@@ -447,7 +447,10 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
                 return Int(NGHTTP2_ERR_DEFERRED.rawValue)
             }
         }
-        if copied > 0 { stream.scheduleWritableCheck() }
+        if copied > 0 {
+            stream.onBodyBytesSent?(copied)
+            stream.scheduleWritableCheck()
+        }
         return copied
     }
 
