@@ -32,6 +32,7 @@ extension AdminAPI {
                 if let user = result.usedBy { throw AdminError.badRequest("service \"\(id)\" is used by instance \"\(user)\"") }
                 guard result.deleted else { throw AdminError.notFound("service not found") }
                 if let count = try? await store.serviceCount() { state.serviceCount.store(count, ordering: .relaxed) }
+                await routing.servicesChanged()
                 logger.info("service_deleted", ["service_id": id])
                 return .json(200, .object(["deleted": .bool(true), "service_id": .string(id)]))
             }),
@@ -66,6 +67,8 @@ extension AdminAPI {
             }
             throw AdminError.badRequest(message)
         }
+        // New descriptors and methods reach the routing table (bindings stay as they were, SPEC §3.4).
+        await routing.servicesChanged()
         let degraded = committed.contains { !$0.restartErrors.isEmpty }
         var result = JSONObject()
         if request.recursive {

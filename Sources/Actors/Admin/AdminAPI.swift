@@ -9,6 +9,8 @@ struct AdminAPI: Sendable {
     let imports: ImportActor
     let supervisor: InstanceSupervisor
     let instances: InstanceOperations
+    let capsets: CapsetDirectory
+    let routing: RoutingPublisher
     let logger: Logger
 
     var routes: [AdminRoute] {
@@ -17,6 +19,6 @@ struct AdminAPI: Sendable {
                 let status = state.statusResponse()
                 return .prepared(200, status)
             }),
-         ] + serviceRoutes + instanceRoutes + adminTokenRoutes
+         ] + serviceRoutes + instanceRoutes + adminTokenRoutes + capsetRoutes
     }
 }

@@ -9,6 +9,8 @@ public struct DaemonConfiguration: Sendable {
     public var dataDirectory: String
     public var loopCount: Int = EventLoopGroup.defaultLoopCount
     public var http = HTTPServerConfiguration()
+    /// Limits of the gRPC proxy and the other gateway protocols.
+    public var gateway = GatewayConfiguration()
     /// Open connections at most (nil: 10,000, lowered to fit the open-file limit, which also
     /// has to cover instance pipes, log files, SQLite and upstream connections).
     public var maximumConnections: Int?
@@ -63,16 +65,30 @@ public enum Daemon {
         let termination = TerminationSignal(loop: group.loops[0], logger: logger)
         let environment = ProcessEnvironment.current()
         let paths = InstancePaths(dataDirectory: dataDirectory.path)
-        let supervisor = InstanceSupervisor(
-            context: SupervisorContext(store: store, paths: paths, logger: logger, baseEnvironment: environment, pool: .shared),
-            group: group)
+        // The gateway: per-loop routing tables and upstream pools, fed by the publisher.
+        let gatewayLoops = await GatewayLoops(group: group, logger: logger)
+        let routing = RoutingPublisher(store: store, loops: gatewayLoops, pool: .shared, logger: logger)
+        var supervisorContext = SupervisorContext(store: store, paths: paths, logger: logger, baseEnvironment: environment, pool: .shared)
+        supervisorContext.routing = routing
+        let supervisor = InstanceSupervisor(context: supervisorContext, group: group)
+        let capsets = CapsetDirectory(store: store, publisher: routing)
+        await routing.loadInstancesAndServices()
+        do {
+            try await capsets.load()
+        } catch {
+            logger.error("daemon_start_failed", ["error": "load capsets: \(error.message)"])
+            await store.close()
+            group.shutdown()
+            return 1
+        }
         let imports = ImportActor(
             environment: ImportEnvironment(servicesDirectory: paths.servicesDirectory, loop: group.loops[0], pool: .shared,
                                            logger: logger, toolEnvironment: environment),
             store: store, state: state, restarter: supervisor)
         let api = AdminAPI(state: state, store: store, imports: imports, supervisor: supervisor,
-                           instances: InstanceOperations(store: store, supervisor: supervisor, pool: .shared, logger: logger),
-                           logger: logger)
+                           instances: InstanceOperations(store: store, supervisor: supervisor, pool: .shared, logger: logger,
+                                                         routing: routing, capsets: capsets),
+                           capsets: capsets, routing: routing, logger: logger)
         do {
             try FileSystem.createDirectories(paths.servicesDirectory, mode: 0o755)
             try FileSystem.createDirectories(paths.instancesDirectory, mode: 0o700)
@@ -82,13 +98,17 @@ public enum Daemon {
             group.shutdown()
             return 1
         }
+        let accessLog = AccessLog(path: dataDirectory.accessLogPath, logger: logger)
+        let grpc = GRPCGateway(loops: gatewayLoops, configuration: configuration.gateway, log: GatewayAccessLogger(log: accessLog),
+                               onDemand: OnDemandGateway(context: supervisorContext, configuration: configuration.gateway),
+                               tokenUsage: state.tokenUsage)
         let access = AdminAccessPolicy(state: state, listenHost: configuration.address.host)
         let admin = AdminRouter(routes: api.routes, access: access)
         let listener = ListenerActor(group: group)
         let bound: HostPort
         do {
             bound = try await listener.start(address: configuration.address, configuration: configuration.http,
-                                             responder: GatewayResponder(admin: admin), logger: logger)
+                                             responder: GatewayResponder(admin: admin, grpc: grpc), logger: logger)
         } catch {
             logger.error("daemon_start_failed", ["error": error.description])
             await store.close()
@@ -125,6 +145,7 @@ public enum Daemon {
         memory.cancel()
         await tokenUsage.value
         await memory.value
+        accessLog.close()
         await store.close()
         group.shutdown()
         logger.info("daemon_stopped", [:])

@@ -371,6 +371,8 @@ actor InstanceActor {
         } catch {
             context.logger.error("instance_state_write_failed", ["instance_id": id, "error": error.description])
         }
+        // The gateway routes to what was just recorded (running with an address, or not callable).
+        await context.routing?.instanceChanged(id)
     }
 
 

@@ -8,6 +8,9 @@ struct InstanceOperations: Sendable {
     let supervisor: InstanceSupervisor
     let pool: BlockingPool
     let logger: Logger
+    /// Told about created and deleted instances (state changes come from the instance actors).
+    var routing: RoutingPublisher?
+    var capsets: CapsetDirectory?
 
     static let persistentControlUnsupported = "on-demand runtime mode does not support persistent runtime control"
 
@@ -48,6 +51,7 @@ struct InstanceOperations: Sendable {
         }
         try await supervisor.actor(for: newRecord.id).syncConfigFile()
         logger.info("instance_created", ["instance_id": record.id, "service_id": service.id])
+        await routing?.instanceChanged(record.id)
         if service.runtimeMode == .longRunning, request.start {
             return try await supervisor.actor(for: record.id).start()
         }
@@ -68,6 +72,8 @@ struct InstanceOperations: Sendable {
         _ = await supervisor.actor(for: id).stop(disable: true)
         guard try await storeCall({ try await store.deleteInstance(id: id) }) else { throw AdminError.notFound("instance not found") }
         await supervisor.remove(id)
+        await capsets?.instanceDeleted(id)
+        await routing?.instanceChanged(id)
         // Its directory (config.json, logs, on-demand temp files) goes with it.
         let workdir = supervisor.paths.workdir(id)
         let removed: Result<Void, any Error> = await pool.run { Result { try FileSystem.removeTree(workdir) } }

@@ -10,6 +10,8 @@ struct SupervisorContext: Sendable {
     let pool: BlockingPool
     /// Restart timing (real time in the daemon, a manual clock in tests).
     var clock: any SupervisionClock = LoopClock()
+    /// Told about every recorded state change, so the gateway routes to the live process.
+    var routing: RoutingPublisher?
 
     /// Health check budget (SPEC §5.1 step 8).
     static let healthDeadlineMilliseconds: UInt64 = 5_000

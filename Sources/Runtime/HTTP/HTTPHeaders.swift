@@ -38,8 +38,9 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, C
         fields.reserveCapacity(count)
     }
 
-    /// Appends a field whose name is already lower-case (parsers use this).
-    mutating func addLowercased(name: String, value: String) {
+    /// Appends a field whose name is already lower-case (parsers, and proxies copying fields
+    /// from another header block, use this: no case folding per field).
+    public mutating func addLowercased(name: String, value: String) {
         fields.append(HTTPField(name: name, value: value))
     }
 
@@ -100,6 +101,13 @@ public enum HTTPVersion: Sendable, Equatable, CustomStringConvertible {
         case .http1_1: "HTTP/1.1"
         case .http2: "HTTP/2"
         }
+    }
+}
+
+extension HTTPHeaders {
+    /// Connection-specific fields (RFC 9113 §8.2.2) that a proxy must not forward.
+    public static func isConnectionSpecific(_ name: String) -> Bool {
+        HTTP2HeaderBlock.isConnectionSpecific(name)
     }
 }
 

@@ -30,6 +30,8 @@ public final class CapsetRoute: Sendable {
     public let orderedInstances: [InstanceRoute]
     /// Exposed unary methods by MCP tool name.
     public let tools: [String: MethodRoute]
+    /// What reflection may show; nil when nothing is exposed ("capset not found").
+    public let reflectionIndex: ReflectionIndex?
 
     init(record: CapsetRecord, tokens: TokenSet, instances: [InstanceRoute]) {
         self.record = record
@@ -44,6 +46,12 @@ public final class CapsetRoute: Sendable {
             }
         }
         self.tools = tools
+        var sources: [(set: DescriptorSet, exposedMethods: Set<String>)] = []
+        for instance in orderedInstances where !instance.methods.isEmpty {
+            guard let set = instance.service.descriptors else { continue }
+            sources.append((set, Set(instance.orderedMethods.map(\.descriptor.fullName))))
+        }
+        reflectionIndex = sources.isEmpty ? nil : ReflectionIndex(sources: sources)
     }
 
     /// Whether anything at all is exposed (SPEC §8.3, §8.5 "capset not found" otherwise).

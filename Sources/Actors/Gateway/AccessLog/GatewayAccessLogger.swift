@@ -1,0 +1,28 @@
+import Protocols
+import Runtime
+
+/// Builds access-log entries from a finished exchange and what the gateway resolved.
+struct GatewayAccessLogger: Sendable {
+    let log: AccessLog?
+
+    func record(_ exchange: HTTPServerExchange, protocol kind: AccessLogProtocol, route: GRPCRoute?,
+                grpcCode: GRPCStatusCode?, httpStatus: Int = 0, capset: String? = nil, method: String? = nil,
+                tool: String = "", startedAt: UInt64) {
+        guard let log else { return }
+        let request = exchange.request
+        var entry = AccessLogEntry(protocolName: kind)
+        entry.capset = route?.capset.record.id ?? capset ?? request.headers["x-octobus-capset"] ?? ""
+        entry.service = route?.instance.service.record.id ?? ""
+        entry.instance = route?.instance.endpoint.instanceID ?? request.headers["x-octobus-instance"] ?? ""
+        entry.method = method ?? route?.method.descriptor.fullName ?? ""
+        entry.tool = tool
+        entry.route = String(request.path)
+        entry.httpMethod = request.method
+        entry.httpStatus = httpStatus
+        entry.grpcCode = grpcCode
+        entry.durationMilliseconds = Double(MonotonicClock.nanoseconds() &- startedAt) / 1_000_000
+        entry.remoteAddress = request.remoteAddress
+        entry.userAgent = request.headers["user-agent"] ?? ""
+        log.record(entry)
+    }
+}
