@@ -19,7 +19,7 @@ extension StoreActor {
     /// Inserts or replaces a service; keeps `created_at` of an existing row.
     public func upsertService(_ record: ServiceRecord) throws(StoreError) -> ServiceRecord {
         let now = Timestamp.now().rfc3339Nano
-        try wrap {
+        _ = try wrap {
             try database.run("""
                 INSERT INTO services (\(Self.serviceColumns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 ON CONFLICT(id) DO UPDATE SET name=excluded.name, package_source=excluded.package_source,
@@ -43,7 +43,7 @@ extension StoreActor {
     }
 
     public func renameService(id: String, name: String) throws(StoreError) -> ServiceRecord? {
-        try wrap { try database.run("UPDATE services SET name = ?, updated_at = ? WHERE id = ?", [name, Timestamp.now().rfc3339Nano, id]) }
+        _ = try wrap { try database.run("UPDATE services SET name = ?, updated_at = ? WHERE id = ?", [name, Timestamp.now().rfc3339Nano, id]) }
         return try service(id: id)
     }
 
