@@ -11,6 +11,8 @@ public struct DaemonConfiguration: Sendable {
     public var http = HTTPServerConfiguration()
     /// How long in-flight requests may take to finish on shutdown.
     public var shutdownGraceMilliseconds: UInt64 = 10_000
+    /// Unpacked-size and disk bounds per import.
+    public var importLimits = ImportLimits()
 
     public init(address: HostPort, dataDirectory: String) {
         self.address = address
@@ -56,10 +58,11 @@ public enum Daemon {
         let supervisor = InstanceSupervisor(
             context: SupervisorContext(store: store, paths: paths, logger: logger, baseEnvironment: environment, pool: .shared),
             group: group)
-        let imports = ImportActor(
-            environment: ImportEnvironment(servicesDirectory: paths.servicesDirectory, loop: group.loops[0], pool: .shared,
-                                           logger: logger, toolEnvironment: environment),
-            store: store, state: state, restarter: supervisor)
+        var importEnvironment = ImportEnvironment(servicesDirectory: paths.servicesDirectory, loop: group.loops[0], pool: .shared,
+                                                  logger: logger, toolEnvironment: environment)
+        importEnvironment.limits = configuration.importLimits
+        importEnvironment.bundledSDK = BundledSDK.locate(environment: environment, executable: FileSystem.realPath("/proc/self/exe"))
+        let imports = ImportActor(environment: importEnvironment, store: store, state: state, restarter: supervisor)
         let api = AdminAPI(state: state, store: store, imports: imports, supervisor: supervisor,
                            instances: InstanceOperations(store: store, supervisor: supervisor, pool: .shared, logger: logger),
                            logger: logger)
@@ -71,6 +74,14 @@ public enum Daemon {
             await store.close()
             group.shutdown()
             return 1
+        }
+        // What a daemon killed mid-import left behind, before this one can start an import.
+        let recovery = await StagingRecovery.run(servicesDirectory: paths.servicesDirectory, store: store, pool: .shared)
+        if recovery != StagingRecovery.Report() {
+            logger.warning("import_leftovers_cleaned", [
+                "killed_process_groups": recovery.killedGroups.map(String.init).joined(separator: ","),
+                "removed": recovery.removed.joined(separator: ","), "restored": recovery.restored.joined(separator: ","),
+            ])
         }
         let admin = AdminRouter(routes: api.routes, authorizer: AdminTokenAuthorizer(state: state))
         let listener = ListenerActor(group: group)

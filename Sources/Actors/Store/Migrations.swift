@@ -92,5 +92,9 @@ enum Migrations {
             last_used_at TEXT NOT NULL DEFAULT '0001-01-01T00:00:00Z'
         );
         """),
+        // Whether a service's import ran package scripts (import `allow_scripts`, `--allow-scripts`).
+        (2, """
+        ALTER TABLE services ADD COLUMN allow_scripts INTEGER NOT NULL DEFAULT 0;
+        """),
     ]
 }

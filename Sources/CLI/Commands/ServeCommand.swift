@@ -14,6 +14,11 @@ struct ServeCommand: AsyncParsableCommand {
         On start the daemon re-executes itself once with a deeper malloc thread cache \
         (GLIBC_TUNABLES=glibc.malloc.tcache_count=256, not passed on to services); \
         OCTOBUS_MALLOC_TUNING=off disables that.
+
+        Each import may unpack at most --import-max-unpacked-bytes of package files (default 1G, env \
+        OCTOBUS_IMPORT_MAX_UNPACKED_BYTES) and hold at most --import-max-disk-bytes in its staging directory, \
+        node_modules included (default 2G, env OCTOBUS_IMPORT_MAX_DISK_BYTES). Sizes take K, M, G or T \
+        suffixes (powers of 1024).
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -23,6 +28,16 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Number of event loops (default: one per core).", valueName: "n"))
     var loops: Int?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Most bytes of files one import may unpack, e.g. 512M (default: $OCTOBUS_IMPORT_MAX_UNPACKED_BYTES or 1G).",
+        valueName: "size"))
+    var importMaxUnpackedBytes: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Most disk one import may use in its staging directory, e.g. 4G (default: $OCTOBUS_IMPORT_MAX_DISK_BYTES or 2G).",
+        valueName: "size"))
+    var importMaxDiskBytes: String?
 
     mutating func run() async throws {
         // Before anything is opened: this may re-execute the binary (see AllocatorTuning).
@@ -49,8 +64,44 @@ struct ServeCommand: AsyncParsableCommand {
             }
             configuration.loopCount = loops
         }
+        do {
+            configuration.importLimits = try importLimits()
+        } catch {
+            Output.writeStderr("\(error)\n")
+            throw ExitCode(1)
+        }
         let code = await Daemon.run(configuration)
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// The per-import size limits from the options, else the environment, else the defaults.
+    func importLimits() throws -> ImportLimits {
+        var limits = ImportLimits()
+        if let bytes = try Self.size(importMaxUnpackedBytes, option: "--import-max-unpacked-bytes",
+                                     variable: "OCTOBUS_IMPORT_MAX_UNPACKED_BYTES") {
+            limits.maximumUnpackedBytes = bytes
+        }
+        if let bytes = try Self.size(importMaxDiskBytes, option: "--import-max-disk-bytes", variable: "OCTOBUS_IMPORT_MAX_DISK_BYTES") {
+            limits.maximumDiskBytes = bytes
+        }
+        return limits
+    }
+
+    /// A size from an option or, when the option is absent, a non-empty environment variable.
+    static func size(_ option: String?, option name: String, variable: String) throws -> Int? {
+        let text: String
+        let source: String
+        if let option {
+            (text, source) = (option, name)
+        } else if let value = Environment.get(variable), !value.isEmpty {
+            (text, source) = (value, variable)
+        } else {
+            return nil
+        }
+        guard let bytes = ByteSize.parse(text), bytes > 0 else {
+            throw CLIError("invalid \(source) \"\(text)\": expected a positive size such as 1073741824, 512M or 2G")
+        }
+        return bytes
     }
 
     /// `serve` listens on the address itself: `host:port`, or an `http://` URL reduced to host:port.
