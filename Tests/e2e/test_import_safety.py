@@ -210,6 +210,18 @@ def test_local_dependencies_inside_the_package_and_the_bundled_sdk_are_installed
     assert (runtime_dir(octobus, "inside") / "node_modules" / "helper" / "index.js").is_file()
 
 
+def test_a_source_given_through_a_symlink_is_copied_and_left_alone(octobus, tmp_path):
+    src = tiny_package(tmp_path / "real", dependencies={"helper": "file:./deps/helper"})
+    local_dependency(src / "deps" / "helper", "helper")
+    (src / ".npmrc").write_text("fund=false\n")
+    before = sorted(str(p.relative_to(src)) for p in src.rglob("*"))
+    (tmp_path / "link").symlink_to(src)
+    svc = imported(octobus, "linked", tmp_path / "link")["service"]
+    assert svc["PackageSource"] == str(tmp_path / "link")
+    assert sorted(str(p.relative_to(src)) for p in src.rglob("*")) == before, "the source directory changed"
+    assert (runtime_dir(octobus, "linked") / "node_modules" / "helper" / "index.js").is_file()
+
+
 # -- 3. FIFOs, sockets and devices ------------------------------------------------------------------
 
 def unix_socket(path: Path) -> socket.socket:

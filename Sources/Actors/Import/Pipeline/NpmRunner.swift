@@ -22,8 +22,14 @@ struct NpmRunner {
         var arguments = arguments
         if !(allowScripts && scripts) { arguments.append("--ignore-scripts") }
         if offline { arguments.append("--offline") }
-        if !allowScripts {
-            try await environment.blocking("remove the package's .npmrc") { try FileSystem.removeTree(directory + "/.npmrc") }
+        let staging = environment.staging
+        let allowScripts = self.allowScripts
+        try await environment.blocking("remove the package's .npmrc") {
+            // npm only ever runs in staging copies; never touch a directory outside them.
+            guard let staging, let real = FileSystem.realPath(directory), let realStaging = FileSystem.realPath(staging),
+                FileSystem.isInside(real, directory: realStaging)
+            else { throw ImportError("npm must run inside the import's staging directory, not in \(directory)") }
+            if !allowScripts { try FileSystem.removeTree(real + "/.npmrc") }
         }
         return try await environment.runTool("npm", arguments, cwd: directory, timeoutMilliseconds: timeoutMilliseconds)
     }

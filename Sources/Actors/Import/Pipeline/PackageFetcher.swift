@@ -30,15 +30,18 @@ struct PackageFetcher {
                     let name = relative.split(separator: "/").last.map(String.init) ?? relative
                     return name == "node_modules" || name == ".git"
                 }
+                // The directory itself, not a symlink to it: a copied symlink would make
+                // staging/source the user's own directory, where npm runs and files get removed.
+                guard let root = FileSystem.realPath(path) else { throw ImportError("source \"\(path)\" does not exist") }
                 // Measured before a byte is copied, so an oversized directory costs no disk.
-                let size = try FileSystem.treeSize(path, skip: skip)
+                let size = try FileSystem.treeSize(root, skip: skip)
                 guard size <= maximum else {
                     throw ImportError("\(path) holds \(ByteSize.describe(size)) of files, more than the import allows "
                                       + "(\(ByteSize.describe(maximum)) unpacked, octobus serve --import-max-unpacked-bytes)")
                 }
                 // FIFOs, sockets and devices in the directory are skipped, never opened (copyTree).
-                try FileSystem.copyTree(path, to: dir, skip: skip)
-                return FileSystem.realPath(path) ?? FileSystem.absolutePath(path)
+                try FileSystem.copyTree(root, to: dir, skip: skip)
+                return root
             }
             return .sourceTree(dir: dir, displaySource: path, version: nil,
                                dependencySource: DependencySource(root: root, stagedCopy: dir))
