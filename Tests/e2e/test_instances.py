@@ -369,7 +369,7 @@ def test_service_delete_refused_while_instances_use_it(octobus, pkg):
     cli_json(octobus, "instance", "delete", "calc1")
     assert cli_json(octobus, "service", "delete", "calculator") == {"deleted": True, "service_id": "calculator"}
     assert octobus.cli("service", "get", "calculator").returncode == 1
-    assert service_dir(octobus, "calculator").is_dir()  # files are left on disk
+    assert not service_dir(octobus, "calculator").exists()  # its files go with it (docs/behaviour.md)
     assert octobus.cli("service", "delete", "calculator").returncode == 1  # 404 now
 
 

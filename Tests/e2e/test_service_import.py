@@ -382,9 +382,10 @@ def test_unsupported_git_sources(octobus, source):
 
 # -- build policy (SPEC §3.2) ---------------------------------------------------------------
 
+# A build runs the package's own code, so it needs --allow-scripts (test_import_safety.py).
 def test_build_auto_runs_the_build_script_when_a_bin_target_is_missing(octobus, pkg):
     src = pkg.fixture("needs-build")
-    svc = imported(octobus, "built", src)["service"]
+    svc = imported(octobus, "built", src, "--allow-scripts")["service"]
     check_committed(octobus, svc, "built", entry="dist/built.js", methods={"mini.v1.MiniService/Ping"})
     sdir = service_dir(octobus, "built")
     assert read_json(sdir / "package" / "dist" / "BUILD_INFO.json") == {"builtBy": "npm run build"}
@@ -393,7 +394,7 @@ def test_build_auto_runs_the_build_script_when_a_bin_target_is_missing(octobus, 
 
 
 def test_build_always_runs_the_build_script(octobus, pkg):
-    svc = imported(octobus, "built", pkg.fixture("needs-build"), "--build", "always")["service"]
+    svc = imported(octobus, "built", pkg.fixture("needs-build"), "--build", "always", "--allow-scripts")["service"]
     assert svc["NodeEntry"] == "dist/built.js"
     assert (service_dir(octobus, "built") / "package" / "dist" / "BUILD_INFO.json").is_file()
 

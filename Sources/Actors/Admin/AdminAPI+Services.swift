@@ -28,7 +28,7 @@ extension AdminAPI {
             }),
             AdminRoute("DELETE", "services/{id}", .async { [self] call throws(AdminError) in
                 let id = call.parameters[0]
-                let result = try await storeCall { try await store.deleteService(id: id) }
+                let result = try await storeCall { try await imports.deleteService(id: id) }
                 if let user = result.usedBy { throw AdminError.badRequest("service \"\(id)\" is used by instance \"\(user)\"") }
                 guard result.deleted else { throw AdminError.notFound("service not found") }
                 if let count = try? await store.serviceCount() { state.serviceCount.store(count, ordering: .relaxed) }

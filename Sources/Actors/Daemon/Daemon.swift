@@ -16,6 +16,8 @@ public struct DaemonConfiguration: Sendable {
     public var maximumConnections: Int?
     /// How long in-flight requests may take to finish on shutdown.
     public var shutdownGraceMilliseconds: UInt64 = 10_000
+    /// Unpacked-size and disk bounds per import.
+    public var importLimits = ImportLimits()
 
     public init(address: HostPort, dataDirectory: String) {
         self.address = address
@@ -81,10 +83,11 @@ public enum Daemon {
             group.shutdown()
             return 1
         }
-        let imports = ImportActor(
-            environment: ImportEnvironment(servicesDirectory: paths.servicesDirectory, loop: group.loops[0], pool: .shared,
-                                           logger: logger, toolEnvironment: environment),
-            store: store, state: state, restarter: supervisor)
+        var importEnvironment = ImportEnvironment(servicesDirectory: paths.servicesDirectory, loop: group.loops[0], pool: .shared,
+                                                  logger: logger, toolEnvironment: environment)
+        importEnvironment.limits = configuration.importLimits
+        importEnvironment.bundledSDK = BundledSDK.locate(environment: environment, executable: FileSystem.realPath("/proc/self/exe"))
+        let imports = ImportActor(environment: importEnvironment, store: store, state: state, restarter: supervisor)
         let api = AdminAPI(state: state, store: store, imports: imports, supervisor: supervisor,
                            instances: InstanceOperations(store: store, supervisor: supervisor, pool: .shared, logger: logger,
                                                          routing: routing, capsets: capsets),
@@ -97,6 +100,14 @@ public enum Daemon {
             await store.close()
             group.shutdown()
             return 1
+        }
+        // What a daemon killed mid-import left behind, before this one can start an import.
+        let recovery = await StagingRecovery.run(servicesDirectory: paths.servicesDirectory, store: store, pool: .shared)
+        if recovery != StagingRecovery.Report() {
+            logger.warning("import_leftovers_cleaned", [
+                "killed_process_groups": recovery.killedGroups.map(String.init).joined(separator: ","),
+                "removed": recovery.removed.joined(separator: ","), "restored": recovery.restored.joined(separator: ","),
+            ])
         }
         let accessLog = AccessLog(path: dataDirectory.accessLogPath, logger: logger)
         let grpc = GRPCGateway(loops: gatewayLoops, configuration: configuration.gateway, log: GatewayAccessLogger(log: accessLog),

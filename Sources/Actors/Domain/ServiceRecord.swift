@@ -19,6 +19,8 @@ public struct ServiceRecord: Sendable, Equatable {
     public var runtimeMode: RuntimeMode = .longRunning
     public var configSchemaPath: String = ""
     public var secretSchemaPath: String = ""
+    /// Whether the import that produced this version ran package scripts (`--allow-scripts`).
+    public var allowScripts = false
     public var createdAt: String = ""
     public var updatedAt: String = ""
 
@@ -38,6 +40,7 @@ public struct ServiceRecord: Sendable, Equatable {
             "DescriptorVersion": .string(descriptorVersion), "Methods": methods,
             "NodeEntry": .string(nodeEntry), "ServiceRoot": .string(serviceRoot), "RuntimeMode": .string(runtimeMode.rawValue),
             "ConfigSchemaPath": .string(configSchemaPath), "SecretSchemaPath": .string(secretSchemaPath),
+            "AllowScripts": .bool(allowScripts),
             "CreatedAt": .string(createdAt), "UpdatedAt": .string(updatedAt),
         ])
     }

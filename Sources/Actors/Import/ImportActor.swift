@@ -8,7 +8,8 @@ public protocol InstanceRestarting: Sendable {
 }
 
 /// Runs imports one at a time (SPEC §3): stages, commits, updates the daemon's snapshot,
-/// restarts enabled instances, and reports progress events.
+/// restarts enabled instances, and reports progress events. Service deletes go through it
+/// too, so that removing a service's files never interleaves with a commit of that service.
 public actor ImportActor {
     private let environment: ImportEnvironment
     private let store: StoreActor
@@ -29,31 +30,37 @@ public actor ImportActor {
         var restartErrors: [String]
     }
 
-    /// Imports and returns the committed services (one, or several for recursive imports).
-    /// Imports run strictly one at a time: the actor is reentrant at every `await`, and two
-    /// imports must never share a staging directory or interleave their commits.
-    private var importing = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    private func acquire() async {
-        if !importing {
-            importing = true
-            return
-        }
-        await withCheckedContinuation { waiting.append($0) }
+    /// Sections that must not overlap, each entered in FIFO order. The actor is reentrant at
+    /// every `await`, so these are held across awaits by hand.
+    private enum Gate: Hashable {
+        /// A whole import: two imports must never share a staging directory or interleave their commits.
+        case importing
+        /// Changes to `artifacts/services/<id>` with their database rows: commits and deletes.
+        case serviceFiles
     }
 
-    private func release() {
-        if waiting.isEmpty {
-            importing = false
+    private var held: Set<Gate> = []
+    private var waiting: [Gate: [CheckedContinuation<Void, Never>]] = [:]
+
+    private func acquire(_ gate: Gate) async {
+        if held.insert(gate).inserted { return }
+        await withCheckedContinuation { waiting[gate, default: []].append($0) }
+    }
+
+    private func release(_ gate: Gate) {
+        if var queue = waiting[gate], !queue.isEmpty {
+            let next = queue.removeFirst()
+            waiting[gate] = queue
+            next.resume()  // the gate passes straight to the next waiter
         } else {
-            waiting.removeFirst().resume()
+            held.remove(gate)
         }
     }
 
+    /// Imports and returns the committed services (one, or several for recursive imports).
     func run(_ request: ImportRequest, progress: ImportProgress) async throws(ImportError) -> [Committed] {
-        await acquire()
-        defer { release() }
+        await acquire(.importing)
+        defer { release(.importing) }
         // Staging directories are removed before this returns, on every path: a cleanup left
         // to run later could delete the staging directory of the next import.
         let stagingNames = request.recursive
@@ -82,6 +89,8 @@ public actor ImportActor {
     private func stageAndCommit(_ request: ImportRequest, progress: ImportProgress) async throws(ImportError) -> [Committed] {
         let pipeline = ImportPipeline(environment: environment, request: request, progress: progress)
         let staged = try await pipeline.stage()
+        await acquire(.serviceFiles)
+        defer { release(.serviceFiles) }
         var committed: [Committed] = []
         let committer = ServiceCommitter(environment: environment, store: store)
         let artifactName = String(staged.package.artifactPath.split(separator: "/").last ?? "package.tgz")
@@ -114,7 +123,7 @@ public actor ImportActor {
                 chmod(serviceStaging + "/descriptor.protoset", 0o644)
             }
             let service = try await committer.commit(stagedDir: serviceStaging, artifactName: artifactName, candidate: candidate,
-                                                     package: staged.package, name: name)
+                                                     package: staged.package, name: name, allowScripts: request.allowScripts)
             environment.logger.info("service_imported", ["service_id": service.id, "version": service.packageVersion,
                                                          "descriptor": service.descriptorVersion])
             committed.append(Committed(service: service, restarted: [], restartErrors: []))
@@ -123,6 +132,30 @@ public actor ImportActor {
             state.serviceCount.store(count, ordering: .relaxed)
         }
         return committed
+    }
+
+    /// Deletes a service's row unless an instance uses it (SPEC §6), then its files:
+    /// `artifacts/services/<id>` and any `.<id>.previous`. The row goes first, so a failure to
+    /// remove files leaves no service pointing at missing files; that failure is logged, not
+    /// returned (the service is gone either way).
+    func deleteService(id: String) async throws(StoreError) -> (deleted: Bool, usedBy: String?) {
+        await acquire(.serviceFiles)
+        defer { release(.serviceFiles) }
+        let result = try await store.deleteService(id: id)
+        guard result.deleted else { return result }
+        let paths = [environment.servicesDirectory + "/" + id, environment.servicesDirectory + "/." + id + ".previous"]
+        let failure = await environment.pool.run { () -> String? in
+            do {
+                for path in paths { try FileSystem.removeTree(path) }
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }
+        if let failure {
+            environment.logger.warning("service_files_remove_failed", ["service_id": id, "error": failure])
+        }
+        return result
     }
 
     private func restartInstances(_ committed: [Committed], request: ImportRequest, progress: ImportProgress) async throws(ImportError) -> [Committed] {

@@ -14,13 +14,17 @@ struct ImportRequest: Sendable {
     var reinstall = false
     var build = BuildPolicy.auto
     var recursive = false
+    /// Run npm lifecycle scripts and build scripts (the package's and its dependencies'),
+    /// and honour the package's `.npmrc`. Off by default: an import runs no package code.
+    var allowScripts = false
 
     init(source: String) {
         self.source = source
     }
 
     static func decode(_ body: [UInt8]) throws(AdminError) -> ImportRequest {
-        let fields = try StrictBody.decode(body, allowed: ["service_id", "name", "source", "offline", "reinstall", "build", "recursive"])
+        let fields = try StrictBody.decode(
+            body, allowed: ["service_id", "name", "source", "offline", "reinstall", "build", "recursive", "allow_scripts"])
         let source = try fields.string("source") ?? ""
         guard !source.isEmpty else { throw AdminError.badRequest("source is required") }
         var request = ImportRequest(source: source)
@@ -29,6 +33,7 @@ struct ImportRequest: Sendable {
         request.offline = try fields.bool("offline") ?? false
         request.reinstall = try fields.bool("reinstall") ?? false
         request.recursive = try fields.bool("recursive") ?? false
+        request.allowScripts = try fields.bool("allow_scripts") ?? false
         if let build = try fields.string("build"), !build.isEmpty {
             guard let policy = BuildPolicy(rawValue: build) else {
                 throw AdminError.badRequest("invalid build policy \"\(build)\": must be auto, always, or never")

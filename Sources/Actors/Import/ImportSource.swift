@@ -1,3 +1,5 @@
+import Runtime
+
 /// Where a package comes from (SPEC §3.1), decided in the SPEC's order.
 enum ImportSource: Equatable, Sendable {
     /// `npm:<spec>`, packed with `npm pack`.
@@ -20,11 +22,20 @@ enum ImportSource: Equatable, Sendable {
         return (base, try PackagePath.validate(dir, what: "service dir"))
     }
 
-    /// Classifies `source` (already stripped of `//dir`). `isDirectory`/`exists` probe the local file system.
-    static func classify(_ source: String, isDirectory: (String) -> Bool, exists: (String) -> Bool) throws(ImportError) -> ImportSource {
+    /// Classifies `source` (already stripped of `//dir`). `kind` probes the local file system
+    /// (``FileSystem/kind(_:followSymlinks:)``: a stat, which never blocks).
+    ///
+    /// Local sources must be regular files or directories. A FIFO, socket or device is refused
+    /// here, before anything opens it: reading a FIFO without a writer blocks forever, and
+    /// imports run one at a time, so one such source would hang every later import.
+    static func classify(_ source: String, kind: (String) -> FileKind?) throws(ImportError) -> ImportSource {
         if source.hasPrefix("npm:") {
             let spec = String(source.dropFirst(4))
             guard !spec.trimmingCharacters(in: " ").isEmpty else { throw ImportError("invalid source \"\(source)\": npm spec is empty") }
+            // npm reads a local path spec itself; the same rule applies to what it would open.
+            if let path = localPath(ofNpmSpec: spec), let found = kind(path), found != .directory, found != .regularFile {
+                throw unusable(source, found)
+            }
             return .npm(spec: spec)
         }
         if let schemeEnd = source.firstRange(of: "://") {
@@ -40,9 +51,27 @@ enum ImportSource: Equatable, Sendable {
             }
             throw ImportError("unsupported source \"\(RedactedURL.redact(source))\": use a local path, npm:<spec>, an http(s) .tgz/.zip URL or an https:// Git remote")
         }
-        if isDirectory(source) { return .localDirectory(path: source) }
-        if exists(source) { return .localFile(path: source) }
-        throw ImportError("source \"\(source)\" does not exist")
+        switch kind(source) {
+        case .directory?: return .localDirectory(path: source)
+        case .regularFile?: return .localFile(path: source)
+        case let other?: throw unusable(source, other)
+        case nil: throw ImportError("source \"\(source)\" does not exist")
+        }
+    }
+
+    private static func unusable(_ source: String, _ kind: FileKind) -> ImportError {
+        ImportError("source \"\(source)\" is \(kind): only regular files (archives) and directories can be imported")
+    }
+
+    /// The path an npm spec names when it is a local path (`file:…`, `/…`, `./…`, `../…`, as
+    /// npm-package-arg reads them), else nil.
+    static func localPath(ofNpmSpec spec: String) -> String? {
+        if spec.hasPrefix("file:") {
+            var path = String(spec.dropFirst("file:".count))
+            if path.hasPrefix("//") { path = String(path.dropFirst(2)) }
+            return path.isEmpty ? nil : path
+        }
+        return spec.hasPrefix("/") || spec.hasPrefix("./") || spec.hasPrefix("../") ? spec : nil
     }
 
     /// The path part of a URL (no query or fragment).

@@ -21,6 +21,20 @@ enum ProcessTable {
         return bytes.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// Every process id in /proc.
+    static func allPIDs() -> [Int32] {
+        ((try? FileSystem.listDirectory("/proc")) ?? []).compactMap { Int32($0) }
+    }
+
+    /// The working directory of `pid` (`/proc/<pid>/cwd`; a removed one ends in ` (deleted)`),
+    /// or nil when it is gone or not ours to see.
+    static func workingDirectory(pid: Int32) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink("/proc/\(pid)/cwd", &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
     /// Whether `pid` is still the process recorded with `ticks` (and not a zombie).
     static func isAlive(pid: Int32, startTicks ticks: Int64?) -> Bool {
         guard pid > 0, let current = startTicks(pid: pid) else { return false }

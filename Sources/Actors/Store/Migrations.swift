@@ -92,6 +92,10 @@ enum Migrations {
             last_used_at TEXT NOT NULL DEFAULT '0001-01-01T00:00:00Z'
         );
         """),
+        // Whether a service's import ran package scripts (import `allow_scripts`, `--allow-scripts`).
+        (2, """
+        ALTER TABLE services ADD COLUMN allow_scripts INTEGER NOT NULL DEFAULT 0;
+        """),
         // Daemon-wide settings, e.g. the key of secret digests (HMAC-SHA256, see StoreActor+Secrets).
         (3, """
         CREATE TABLE daemon_settings (

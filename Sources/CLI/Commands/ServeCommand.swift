@@ -14,6 +14,11 @@ struct ServeCommand: AsyncParsableCommand {
         On start the daemon re-executes itself once with a deeper malloc thread cache \
         (GLIBC_TUNABLES=glibc.malloc.tcache_count=256, not passed on to services); \
         OCTOBUS_MALLOC_TUNING=off disables that.
+
+        Each import may unpack at most --import-max-unpacked-bytes of package files (default 1G, env \
+        OCTOBUS_IMPORT_MAX_UNPACKED_BYTES) and hold at most --import-max-disk-bytes in its staging directory, \
+        node_modules included (default 2G, env OCTOBUS_IMPORT_MAX_DISK_BYTES). Sizes take K, M, G or T \
+        suffixes (powers of 1024).
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -44,6 +49,16 @@ struct ServeCommand: AsyncParsableCommand {
             help: ArgumentHelp("Idle keep-alive time of a connection (default: 120s; 10s before its first request).", valueName: "duration"))
     var idleTimeout: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Most bytes of files one import may unpack, e.g. 512M (default: $OCTOBUS_IMPORT_MAX_UNPACKED_BYTES or 1G).",
+        valueName: "size"))
+    var importMaxUnpackedBytes: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Most disk one import may use in its staging directory, e.g. 4G (default: $OCTOBUS_IMPORT_MAX_DISK_BYTES or 2G).",
+        valueName: "size"))
+    var importMaxDiskBytes: String?
+
     mutating func run() async throws {
         // Before anything is opened: this may re-execute the binary (see AllocatorTuning).
         do {
@@ -71,6 +86,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         do {
             try applyLimits(to: &configuration)
+            configuration.importLimits = try importLimits()
         } catch {
             Output.writeStderr("\(error)\n")
             throw ExitCode(1)
@@ -91,19 +107,50 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.http.maximumPendingRequestsPerConnection = min(configuration.http.maximumPendingRequestsPerConnection, maxPendingRequests)
         }
         if let maxBodyMemory {
-            let bytes = try Quantity.bytes(maxBodyMemory, option: "--max-body-memory")
-            guard bytes >= 1 << 20 else { throw CLIError("--max-body-memory must be at least 1M") }
+            guard let bytes = ByteSize.parse(maxBodyMemory), bytes >= 1 << 20 else {
+                throw CLIError("invalid --max-body-memory \"\(maxBodyMemory)\": expected a size of at least 1M, such as 64M or 1G")
+            }
             configuration.http.maximumBufferedBodyBytes = bytes
             configuration.http.maximumBufferedBodyBytesPerConnection = min(configuration.http.maximumBufferedBodyBytesPerConnection, bytes)
         }
         if let bodyTimeout {
-            configuration.http.bodyTimeoutMilliseconds = try Quantity.milliseconds(bodyTimeout, option: "--body-timeout")
+            configuration.http.bodyTimeoutMilliseconds = try DurationText.milliseconds(bodyTimeout, option: "--body-timeout")
         }
         if let idleTimeout {
-            configuration.http.idleTimeoutMilliseconds = try Quantity.milliseconds(idleTimeout, option: "--idle-timeout")
+            configuration.http.idleTimeoutMilliseconds = try DurationText.milliseconds(idleTimeout, option: "--idle-timeout")
             configuration.http.firstRequestTimeoutMilliseconds = min(configuration.http.firstRequestTimeoutMilliseconds,
                                                                      configuration.http.idleTimeoutMilliseconds)
         }
+    }
+
+    /// The per-import size limits from the options, else the environment, else the defaults.
+    func importLimits() throws -> ImportLimits {
+        var limits = ImportLimits()
+        if let bytes = try Self.size(importMaxUnpackedBytes, option: "--import-max-unpacked-bytes",
+                                     variable: "OCTOBUS_IMPORT_MAX_UNPACKED_BYTES") {
+            limits.maximumUnpackedBytes = bytes
+        }
+        if let bytes = try Self.size(importMaxDiskBytes, option: "--import-max-disk-bytes", variable: "OCTOBUS_IMPORT_MAX_DISK_BYTES") {
+            limits.maximumDiskBytes = bytes
+        }
+        return limits
+    }
+
+    /// A size from an option or, when the option is absent, a non-empty environment variable.
+    static func size(_ option: String?, option name: String, variable: String) throws -> Int? {
+        let text: String
+        let source: String
+        if let option {
+            (text, source) = (option, name)
+        } else if let value = Environment.get(variable), !value.isEmpty {
+            (text, source) = (value, variable)
+        } else {
+            return nil
+        }
+        guard let bytes = ByteSize.parse(text), bytes > 0 else {
+            throw CLIError("invalid \(source) \"\(text)\": expected a positive size such as 1073741824, 512M or 2G")
+        }
+        return bytes
     }
 
     /// `serve` listens on the address itself: `host:port`, or an `http://` URL reduced to host:port.

@@ -18,6 +18,10 @@ struct ServiceImport: ParsableCommand {
         HTTPS Git remote https://[user[:pass]@]host/repo[.git][//subdir][@ref] (ref: tag, branch or commit; \
         default: the highest vX.Y.Z tag). Local and npm sources may end with //<dir> to select the service root \
         (with --recursive: the directory to scan). Progress goes to stderr, the result to stdout.
+
+        An import runs none of the package's code unless --allow-scripts is given: npm runs with \
+        --ignore-scripts (no preinstall/install/postinstall/prepare of the package or its dependencies), \
+        the package's own .npmrc is ignored, and a package whose bin targets need a build script is refused.
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -27,6 +31,8 @@ struct ServiceImport: ParsableCommand {
     @Option(help: "Build policy for local directories and Git: auto, always or never.") var build = "auto"
     @Flag(help: "Do not contact the npm registry (npm --offline).") var offline = false
     @Flag(help: "Reinstall production dependencies in the runtime directory.") var reinstall = false
+    @Flag(help: "Run the package's npm lifecycle and build scripts (and its dependencies'), and honour its .npmrc.")
+    var allowScripts = false
 
     func run() throws {
         let client = try CLIRun.client(global)
@@ -42,7 +48,8 @@ struct ServiceImport: ParsableCommand {
                 (serviceID, source) = (arguments[0], arguments[1])
             }
             var body: JSONObject = ["source": .string(Self.absolutizeLocal(source)), "build": .string(build),
-                                    "offline": .bool(offline), "reinstall": .bool(reinstall), "recursive": .bool(recursive)]
+                                    "offline": .bool(offline), "reinstall": .bool(reinstall), "recursive": .bool(recursive),
+                                    "allow_scripts": .bool(allowScripts)]
             if let serviceID { body["service_id"] = .string(serviceID) }
             if let name { body["name"] = .string(name) }
             var complete: JSONValue?

@@ -113,6 +113,10 @@ extension ArchiveError {
         ArchiveError(.fileSystem, "cannot \(operation) \(quoted(path)): \(String(cString: strerror(code)))")
     }
 
+    static func notARegularFile(_ path: String, _ kind: FileKind) -> ArchiveError {
+        ArchiveError(.fileSystem, "\(quoted(path)) is \(kind), not a regular file")
+    }
+
     static func compressIntoItself(_ path: String) -> ArchiveError {
         ArchiveError(.fileSystem, "cannot compress \(quoted(path)) into itself")
     }

@@ -82,7 +82,8 @@ public enum TarGzipWriter {
                     try writeDirectoryHeader(prefix + entry + [UInt8(ascii: "/")])
                     try walk(child, path: full, relative: entry, excluding: excluding)
                 case S_IFREG:
-                    let fd = openat(directory, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+                    // Non-blocking: a FIFO swapped in after fstatat must not hang the open.
+                    let fd = openat(directory, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
                     guard fd >= 0 else { throw .fileSystem("open", full, errno) }
                     try writeFile(ArchiveInputFile(descriptor: fd, path: full), name: prefix + entry)
                 default:

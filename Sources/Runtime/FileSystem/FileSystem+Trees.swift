@@ -60,15 +60,61 @@ extension FileSystem {
             let target = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             guard symlink(target, destination) == 0 else { throw FileSystemError(path: destination, code: errno) }
         default:
-            break // devices, fifos, sockets: never part of a package
+            // Devices, FIFOs, sockets: never part of a package, and opening one could block
+            // (a FIFO without a writer) or read forever (/dev/zero). Skipped, never opened.
+            break
         }
     }
 
-    /// Copies one regular file (streaming) with `mode`.
+    /// Bytes in the regular files of a tree (apparent sizes; symlinks not followed, special
+    /// files not counted), with the same `skip` as ``copyTree(_:to:skip:)``: what a copy would write.
+    public static func treeSize(_ path: String, skip: (String) -> Bool = { _ in false }) throws(FileSystemError) -> Int {
+        try treeSize(path, relative: "", skip: skip)
+    }
+
+    private static func treeSize(_ path: String, relative: String, skip: (String) -> Bool) throws(FileSystemError) -> Int {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { throw FileSystemError(path: path, code: errno) }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            return Int(info.st_size)
+        case S_IFDIR:
+            var total = 0
+            for name in try listDirectory(path) {
+                let child = relative.isEmpty ? name : relative + "/" + name
+                if skip(child) { continue }
+                total += try treeSize(path + "/" + name, relative: child, skip: skip)
+            }
+            return total
+        default:
+            return 0
+        }
+    }
+
+    /// Disk space a tree occupies (allocated blocks, like `du`), symlinks not followed.
+    /// Missing paths count 0, as do entries that vanish while it runs.
+    public static func diskUsage(_ path: String) -> Int {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return 0 }
+        var total = Int(info.st_blocks) * 512
+        if (info.st_mode & S_IFMT) == S_IFDIR, let names = try? listDirectory(path) {
+            for name in names { total += diskUsage(path + "/" + name) }
+        }
+        return total
+    }
+
+    /// Copies one regular file (streaming) with `mode`. Anything else at `source` (a FIFO, a
+    /// device, a socket: perhaps swapped in after the caller looked) is refused without
+    /// blocking: the file is opened non-blocking and checked before a byte is read.
     public static func copyFile(_ source: String, to destination: String, mode: mode_t = 0o644) throws(FileSystemError) {
-        let input = open(source, O_RDONLY | O_CLOEXEC)
+        let input = open(source, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard input >= 0 else { throw FileSystemError(path: source, code: errno) }
         defer { close(input) }
+        var info = stat()
+        guard fstat(input, &info) == 0 else { throw FileSystemError(path: source, code: errno) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw FileSystemError(path: source, code: EINVAL, detail: "is \(FileKind(mode: info.st_mode)), not a regular file")
+        }
         let output = open(destination, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
         guard output >= 0 else { throw FileSystemError(path: destination, code: errno) }
         defer { close(output) }

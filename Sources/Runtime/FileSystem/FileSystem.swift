@@ -65,6 +65,35 @@ public enum FileSystem {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
+    /// What kind of file `path` is (symlinks followed unless `followSymlinks` is false), or nil
+    /// when it does not exist. Never opens the file, so it cannot block on a FIFO.
+    public static func kind(_ path: String, followSymlinks: Bool = true) -> FileKind? {
+        var info = stat()
+        let status = followSymlinks ? stat(path, &info) : lstat(path, &info)
+        guard status == 0 else { return nil }
+        return FileKind(mode: info.st_mode)
+    }
+
+    /// The size in bytes of what `path` names (symlinks followed), or nil when it does not exist.
+    public static func size(_ path: String) -> Int? {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : nil
+    }
+
+    /// The canonical absolute path (`realpath(3)`: symlinks, `.` and `..` resolved), or nil
+    /// when `path` does not exist.
+    public static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Whether `path` is `directory` or lies below it (lexically; pass cleaned absolute paths).
+    public static func isInside(_ path: String, directory: String) -> Bool {
+        if directory == "/" { return path.hasPrefix("/") }
+        return path == directory || path.hasPrefix(directory + "/")
+    }
+
     public static func isSymbolicLink(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
@@ -131,5 +160,46 @@ public enum FileSystem {
 public struct FileSystemError: Error, CustomStringConvertible, Sendable {
     public let path: String
     public let code: Int32
-    public var description: String { "\(path): \(String(cString: strerror(code)))" }
+    /// Replaces `strerror(code)` in the description when the errno alone would mislead.
+    public let detail: String?
+
+    public init(path: String, code: Int32, detail: String? = nil) {
+        self.path = path
+        self.code = code
+        self.detail = detail
+    }
+
+    public var description: String { "\(path): \(detail ?? String(cString: strerror(code)))" }
+}
+
+/// The type of a file-system object, from `st_mode`.
+public enum FileKind: Sendable, Equatable, CustomStringConvertible {
+    case regularFile, directory, symbolicLink, fifo, socket, characterDevice, blockDevice, unknown
+
+    init(mode: mode_t) {
+        switch mode & S_IFMT {
+        case S_IFREG: self = .regularFile
+        case S_IFDIR: self = .directory
+        case S_IFLNK: self = .symbolicLink
+        case S_IFIFO: self = .fifo
+        case S_IFSOCK: self = .socket
+        case S_IFCHR: self = .characterDevice
+        case S_IFBLK: self = .blockDevice
+        default: self = .unknown
+        }
+    }
+
+    /// `a FIFO`, `a socket`, … for messages.
+    public var description: String {
+        switch self {
+        case .regularFile: "a regular file"
+        case .directory: "a directory"
+        case .symbolicLink: "a symbolic link"
+        case .fifo: "a FIFO (named pipe)"
+        case .socket: "a socket"
+        case .characterDevice: "a character device"
+        case .blockDevice: "a block device"
+        case .unknown: "a special file"
+        }
+    }
 }

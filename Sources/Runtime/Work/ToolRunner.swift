@@ -1,3 +1,5 @@
+import Glibc
+
 /// Runs an external tool (npm, protoc, git, curl) to completion on an event loop and
 /// collects its output, with a timeout and output limits. The caller awaits; no thread
 /// blocks while the tool runs.
@@ -15,12 +17,38 @@ public enum ToolRunner {
         public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
     }
 
+    /// A started tool, handed to `onStart`: its pid (and process group id, with
+    /// ``ProcessOptions/newProcessGroup``) and a way to stop it early from any thread.
+    public final class Handle: Sendable {
+        public let pid: Int32
+        private let child: LoopBound<ChildProcess>
+
+        init(_ child: ChildProcess) {
+            pid = child.pid
+            self.child = LoopBound(child, loop: child.loop)
+        }
+
+        /// Sends SIGKILL to the tool (its whole process group when it has one). Does nothing
+        /// once it has exited; the run then completes as killed by signal 9.
+        public func kill() {
+            let child = self.child
+            child.loop.execute { child.value.kill(SIGKILL) }
+        }
+    }
+
     /// Default limit per stream: tools like npm can be chatty, 4 MiB keeps the useful end.
     public static let defaultMaximumOutputBytes = 4 << 20
 
+    /// Runs the tool to completion.
+    ///
+    /// - Parameters:
+    ///   - onStart: called on the loop right after the spawn, with a handle to stop the tool.
+    ///   - killGroupOnExit: after the tool exits, SIGKILL whatever is left in its process group
+    ///     (children it started and did not wait for). Needs ``ProcessOptions/newProcessGroup``.
     public static func run(
         _ options: ProcessOptions, on loop: EventLoop, timeoutMilliseconds: UInt64,
-        maximumOutputBytes: Int = defaultMaximumOutputBytes
+        maximumOutputBytes: Int = defaultMaximumOutputBytes, killGroupOnExit: Bool = false,
+        onStart: (@Sendable (Handle) -> Void)? = nil
     ) async throws(SpawnError) -> Result {
         let outcome: Swift.Result<Result, SpawnError> = await withCheckedContinuation { continuation in
             loop.execute {
@@ -54,8 +82,12 @@ public enum ToolRunner {
                     timedOut = true
                     child.kill(9)
                 }
+                onStart?(Handle(child))
                 child.onTermination = { exit in
                     timer.close()
+                    // The leader is reaped; while any member of its group is alive the kernel
+                    // keeps the group id from being reused, so this reaches only our stragglers.
+                    if killGroupOnExit, child.hasOwnProcessGroup { _ = Glibc.kill(-child.pid, SIGKILL) }
                     continuation.resume(returning: .success(Result(exit: exit, stdout: stdout, stderr: stderr,
                                                                    timedOut: timedOut, truncated: truncated)))
                 }

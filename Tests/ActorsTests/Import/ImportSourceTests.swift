@@ -1,10 +1,13 @@
 import Testing
 @testable import Actors
 @testable import Protocols
+import Runtime
 
 @Suite struct ImportSourceTests {
-    func classify(_ source: String, dirs: Set<String> = [], files: Set<String> = []) throws -> ImportSource {
-        try ImportSource.classify(source, isDirectory: { dirs.contains($0) }, exists: { dirs.contains($0) || files.contains($0) })
+    func classify(_ source: String, dirs: Set<String> = [], files: Set<String> = [], special: [String: FileKind] = [:]) throws -> ImportSource {
+        try ImportSource.classify(source) { path in
+            dirs.contains(path) ? .directory : files.contains(path) ? .regularFile : special[path]
+        }
     }
 
     @Test func classifiesInSpecOrder() throws {
@@ -28,6 +31,21 @@ import Testing
         #expect {
             _ = try classify(source)
         } throws: { ($0 as? ImportError)?.message.contains("only https:// Git remotes are supported") == true }
+    }
+
+    // Refused from the stat alone: nothing may open a FIFO (it would block) or a device.
+    @Test(arguments: [FileKind.fifo, .socket, .characterDevice, .blockDevice])
+    func rejectsSpecialFilesAsSources(kind: FileKind) {
+        #expect {
+            _ = try classify("/src/special", special: ["/src/special": kind])
+        } throws: {
+            ($0 as? ImportError)?.message
+                == "source \"/src/special\" is \(kind): only regular files (archives) and directories can be imported"
+        }
+        #expect {
+            _ = try classify("npm:/src/special", special: ["/src/special": kind])
+        } throws: { ($0 as? ImportError)?.message.contains("only regular files (archives) and directories") == true }
+        #expect { _ = try classify("npm:file:/src/special", special: ["/src/special": kind]) } throws: { $0 is ImportError }
     }
 
     @Test func rejectsMissingSources() {

@@ -26,10 +26,11 @@ import Testing
             let logger = Logger(minimumLevel: .error)
             let context = SupervisorContext(store: store, paths: paths, logger: logger, baseEnvironment: environment, pool: .shared)
             let supervisor = InstanceSupervisor(context: context, group: group)
-            let imports = ImportActor(
-                environment: ImportEnvironment(servicesDirectory: paths.servicesDirectory, loop: group.loops[0], pool: .shared,
-                                               logger: logger, toolEnvironment: environment),
-                store: store, state: DaemonState(), restarter: supervisor)
+            var importEnvironment = ImportEnvironment(servicesDirectory: paths.servicesDirectory, loop: group.loops[0], pool: .shared,
+                                                      logger: logger, toolEnvironment: environment)
+            // The example depends on the repository's SDK by `file:../../sdk`, outside the package.
+            importEnvironment.bundledSDK = FileSystem.realPath(repositoryRoot + "/sdk")
+            let imports = ImportActor(environment: importEnvironment, store: store, state: DaemonState(), restarter: supervisor)
             var request = ImportRequest(source: repositoryRoot + "/examples/calculator-on-demand-js")
             request.serviceID = "calc"
             request.offline = true

@@ -50,10 +50,10 @@ import Testing
         var context = SupervisorContext(store: store, paths: paths, logger: logger, baseEnvironment: ProcessEnvironment.current(), pool: .shared)
         context.clock = clock
         let supervisor = InstanceSupervisor(context: context, group: group)
-        let imports = ImportActor(
-            environment: ImportEnvironment(servicesDirectory: paths.servicesDirectory, loop: group.loops[0], pool: .shared,
-                                           logger: logger, toolEnvironment: ProcessEnvironment.current()),
-            store: store, state: DaemonState(), restarter: supervisor)
+        var importEnvironment = ImportEnvironment(servicesDirectory: paths.servicesDirectory, loop: group.loops[0], pool: .shared,
+                                                  logger: logger, toolEnvironment: ProcessEnvironment.current())
+        importEnvironment.bundledSDK = FileSystem.realPath(Self.repositoryRoot + "/sdk")
+        let imports = ImportActor(environment: importEnvironment, store: store, state: DaemonState(), restarter: supervisor)
         var request = ImportRequest(source: package)
         request.serviceID = "crashing"
         request.offline = true

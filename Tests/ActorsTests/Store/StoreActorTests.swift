@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 @testable import Actors
+import Protocols
 @testable import Runtime
 
 /// A fresh temporary directory for one test.
@@ -52,6 +53,34 @@ func temporaryDirectory(_ name: String = #function) -> String {
         await #expect(throws: StoreError.self) {
             try await store.execute("INSERT INTO instances (id, service_id, name, created_at, updated_at) VALUES ('i', 'missing', 'i', 'now', 'now')")
         }
+        await store.close()
+    }
+
+    @Test func servicesRecordWhetherTheirImportRanScripts() async throws {
+        let dir = temporaryDirectory()
+        let store = try StoreActor(path: dir + "/octobus.db")
+        var record = ServiceRecord(id: "calc", name: "Calculator")
+        record.allowScripts = true
+        #expect(try await store.upsertService(record).allowScripts)
+        record.allowScripts = false
+        #expect(try await store.upsertService(record).allowScripts == false)
+        #expect(try await store.service(id: "calc")?.json["AllowScripts"] == .bool(false))
+        await store.close()
+    }
+
+    // Migration 2 adds services.allow_scripts to a database made by migration 1 alone.
+    @Test func migrationTwoUpgradesAVersionOneDatabase() async throws {
+        let dir = temporaryDirectory()
+        let db = try SQLiteConnection(path: dir + "/octobus.db")
+        try db.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+        try db.execute(Migrations.all[0].sql)
+        try db.execute("INSERT INTO schema_migrations VALUES (1, 'then')")
+        try db.execute("INSERT INTO services (id, name, created_at, updated_at) VALUES ('old', 'Old', 'then', 'then')")
+        db.close()
+
+        let store = try StoreActor(path: dir + "/octobus.db")
+        #expect(try await store.migrationVersions() == Migrations.all.map(\.version))
+        #expect(try await store.service(id: "old")?.allowScripts == false)
         await store.close()
     }
 

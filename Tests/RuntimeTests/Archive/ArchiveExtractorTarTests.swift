@@ -151,6 +151,30 @@ import Testing
         #expect(files.keys.sorted() == ["plain.txt", "renamed/by-gnu.txt", "renamed/by-pax.txt", "ustar/prefix/prefixed.txt"])
     }
 
+    // Python's tarfile (PAX format) puts the first 100 bytes of a long path in the ustar name
+    // field; when byte 100 is a "/", that field looks like a pre-POSIX directory. GNU tar goes
+    // by the PAX path (a file) and reads the entry's data; so must we.
+    @Test func paxPathDecidesOverATruncatedUstarNameEndingInSlash() throws {
+        let scratch = ArchiveScratch()
+        let path = String(repeating: "a", count: 99) + "/" + String(repeating: "b", count: 30) + ".txt"
+        var tar = TarBuilder()
+        tar.pax([("path", Array(path.utf8))])
+        tar.entry(String(path.prefix(100)), data: Array("pax file\n".utf8))
+        tar.file("after.txt", "after\n")
+        // A PAX path that does end in "/" on a regular-file entry is still a (legacy) directory.
+        tar.pax([("path", Array("legacy-dir/".utf8))])
+        tar.entry("legacy-d", type: "\0")
+        tar.end()
+        ArchiveFixture.write(scratch("a.tar"), tar.bytes)
+
+        let summary = try extract(scratch("a.tar"), .tar, into: "out", scratch)
+
+        #expect(ArchiveFixture.read(scratch("out/" + path)) == Array("pax file\n".utf8))
+        #expect(ArchiveFixture.read(scratch("out/after.txt")) == Array("after\n".utf8))
+        #expect(ArchiveFixture.snapshot(scratch("out"))["legacy-dir"] == .directory(mode: 0o755))
+        #expect(summary.files == 2)
+    }
+
     // A later entry of the same name replaces the file, as with tar(1).
     @Test func laterFileReplacesEarlierFile() throws {
         let scratch = ArchiveScratch()

@@ -19,8 +19,9 @@ import Testing
         #expect(archiveErrorMessage { try Gzip.compress(file: scratch("missing"), to: scratch("out.gz")) }
             == "cannot open \"\(scratch("missing"))\": No such file or directory")
         #expect(!ArchiveFixture.exists(scratch("out.gz")))
+        // Refused when opened (input files must be regular files), before anything is read.
         #expect(archiveErrorMessage { try Gzip.compress(file: scratch(""), to: scratch("out.gz")) }
-            == "cannot read \"\(scratch(""))\": Is a directory")
+            == "\"\(scratch(""))\" is a directory, not a regular file")
         #expect(!ArchiveFixture.exists(scratch("out.gz")))
     }
 

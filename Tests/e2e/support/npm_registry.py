@@ -10,6 +10,11 @@ Publishing runs `npm pack` on a package directory and serves:
 Every request is recorded (`requests`, `mark()`/`requests_since()`), so a test
 can assert that an `--offline` import never reached the registry. Unknown
 names answer 404, so npm can never fall through to the public registry.
+
+Requests for the package named `STALL_PACKAGE` never get an answer while the
+stall is on (the default; `release_stalls()` lets them through as 404s): a
+dependency on it keeps `npm install` waiting, which is how a test catches an
+import in the middle of its install.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .util import RequestLog
+
+STALL_PACKAGE = "octobus-e2e-stall"
 
 
 def npm_env(registry_url: str, cache_dir: Path) -> dict:
@@ -65,6 +72,7 @@ class NpmRegistry:
         self.latest: dict[str, str] = {}
         self.log = RequestLog()
         self._lock = threading.Lock()  # guards packages and latest
+        self._stall_released = threading.Event()
         registry = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -85,6 +93,9 @@ class NpmRegistry:
             def do_GET(self):
                 registry.log.append((self.command, self.path))
                 path = unquote(self.path.split("?", 1)[0])
+                if path.lstrip("/").startswith(STALL_PACKAGE):
+                    # Hold the request (bounded, so a forgotten stall cannot hang a test run).
+                    registry._stall_released.wait(timeout=300)
                 status, body, ctype = registry._resolve(path)
                 self._send(status, body, ctype)
 
@@ -169,6 +180,10 @@ class NpmRegistry:
                 self.latest[name] = version
         return pub
 
+    def release_stalls(self):
+        """Answers held and future requests for STALL_PACKAGE (with 404)."""
+        self._stall_released.set()
+
     # -- request log -----------------------------------------------------------
 
     def mark(self) -> int:
@@ -178,5 +193,6 @@ class NpmRegistry:
         return self.log.since(mark)
 
     def close(self):
+        self.release_stalls()
         self.server.shutdown()
         self.server.server_close()

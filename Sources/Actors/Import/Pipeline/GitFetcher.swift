@@ -55,17 +55,16 @@ struct GitFetcher {
         result = try await git(["archive", "--format=tar", "--output=" + tar, sha, "--", "."])
         guard result.exit.succeeded else { throw failure("git archive \(sha)", result) }
         let tree = staging + "/source"
-        try await environment.blocking("extract git archive") {
+        let unpacker = environment
+        let root = try await environment.blocking("extract git archive") { () throws -> String in
             try FileSystem.createDirectories(tree, mode: 0o755)
-            do {
-                _ = try ArchiveExtractor.extract(archive: tar, format: .tar, into: tree)
-            } catch {
-                throw ImportError("\(error)")
-            }
+            try unpacker.extractPackage(tar, format: .tar, into: tree)
             try FileSystem.removeTree(tar)
             try FileSystem.removeTree(gitDir)
+            return FileSystem.realPath(tree) ?? tree
         }
-        return .sourceTree(dir: tree, displaySource: source.displaySource, version: sha, fileDependencyBase: tree)
+        return .sourceTree(dir: tree, displaySource: source.displaySource, version: sha,
+                           dependencySource: DependencySource(root: root, stagedCopy: nil))
     }
 
     /// SPEC §3.1 ref resolution; the result must be 40 hex characters.

@@ -4,10 +4,19 @@ import Runtime
 /// The import of one source (SPEC §3): fetch, build, validate, prepare the runtime dir,
 /// compile descriptors — all in a staging directory — then commit atomically. Any failure
 /// before the commit leaves the previously imported version untouched.
+///
+/// Disk use of the staging directory is checked after each stage (and watched while tools
+/// run), so an import that outgrows ``ImportLimits`` stops at the stage that overflowed.
 struct ImportPipeline {
-    let environment: ImportEnvironment
+    let baseEnvironment: ImportEnvironment
     let request: ImportRequest
     let progress: ImportProgress
+
+    init(environment: ImportEnvironment, request: ImportRequest, progress: ImportProgress) {
+        self.baseEnvironment = environment
+        self.request = request
+        self.progress = progress
+    }
 
     /// Result of the work before commit.
     struct Staged: Sendable {
@@ -19,7 +28,7 @@ struct ImportPipeline {
 
     func stage() async throws(ImportError) -> Staged {
         let (base, serviceDir) = try ImportSource.splitServiceDir(request.source)
-        let source = try ImportSource.classify(base, isDirectory: FileSystem.isDirectory, exists: FileSystem.exists)
+        let source = try ImportSource.classify(base) { FileSystem.kind($0) }
         switch source {
         case .localDirectory, .git: break
         default:
@@ -31,23 +40,28 @@ struct ImportPipeline {
         if case .git(let git) = source { rootDir = git.subdir } else { rootDir = serviceDir }
 
         let stagingName = request.recursive ? ".staging-recursive-import" : ".staging-\(request.serviceID!)"
-        let staging = environment.servicesDirectory + "/" + stagingName
+        let staging = baseEnvironment.servicesDirectory + "/" + stagingName
+        let environment = baseEnvironment.working(in: staging)
         try await environment.blocking("prepare staging directory") {
             try FileSystem.removeTree(staging)
             try FileSystem.createDirectories(staging, mode: 0o755)
         }
+        let npm = NpmRunner(environment: environment, allowScripts: request.allowScripts, offline: request.offline)
 
         // prepare_source (+ build_package)
         progress.status(.prepareSource, "preparing source \(Self.describe(source))")
-        let fetcher = PackageFetcher(environment: environment, staging: staging, offline: request.offline)
+        let fetcher = PackageFetcher(environment: environment, staging: staging, npm: npm)
         var fetched: PreparedPackage
         switch try await fetcher.fetch(source) {
         case .package(let prepared):
             fetched = prepared
-        case .sourceTree(let dir, let displaySource, let version, let fileDependencyBase):
-            fetched = try await PackageBuilder(environment: environment, staging: staging, offline: request.offline,
+            try await environment.checkDiskUse(after: .prepareSource)
+        case .sourceTree(let dir, let displaySource, let version, let dependencySource):
+            try await environment.checkDiskUse(after: .prepareSource)
+            fetched = try await PackageBuilder(environment: environment, staging: staging, npm: npm,
                                                policy: request.build, progress: progress)
-                .build(sourceDir: dir, displaySource: displaySource, version: version, fileDependencyBase: fileDependencyBase)
+                .build(sourceDir: dir, displaySource: displaySource, version: version, dependencySource: dependencySource)
+            try await environment.checkDiskUse(after: .buildPackage)
         }
         switch source {
         case .npm, .localDirectory, .localFile:
@@ -103,11 +117,13 @@ struct ImportPipeline {
             }
             if self.request.reinstall { try FileSystem.removeTree(runtimeDir + "/node_modules") }
         }
-        switch NpmInstaller.decide(packageDir: runtimeDir, fileDependencyBase: package.fileDependencyBase, reinstall: request.reinstall) {
+        try await environment.checkDiskUse(after: .prepareRuntime)
+        let installer = NpmInstaller(npm: npm, dependencies: LocalDependencies(source: package.dependencySource, sdk: environment.bundledSDK))
+        switch try installer.decide(packageDir: runtimeDir, reinstall: request.reinstall) {
         case .install:
             progress.status(.prepareRuntime, "installing production dependencies")
-            try await NpmInstaller(environment: environment, offline: request.offline)
-                .install(packageDir: runtimeDir, fileDependencyBase: package.fileDependencyBase, includeDev: false)
+            try await installer.install(packageDir: runtimeDir, includeDev: false)
+            try await environment.checkDiskUse(after: .prepareRuntime)
         case .skip(let reason):
             progress.status(.prepareRuntime, "skipping dependency install: \(reason)")
         }
@@ -125,6 +141,7 @@ struct ImportPipeline {
             candidates.append(ServiceCandidate(serviceID: item.id, root: item.root, manifest: item.manifest, nodeEntry: item.entry,
                                                descriptorPath: output, descriptor: compiled))
         }
+        try await environment.checkDiskUse(after: .compileDescriptor)
         return Staged(staging: staging, package: package, runtimeDir: runtimeDir, candidates: candidates)
     }
 

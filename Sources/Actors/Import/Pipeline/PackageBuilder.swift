@@ -4,14 +4,19 @@ import Runtime
 /// Stage `build_package` for local-directory and Git sources (SPEC §3.2): turns a source
 /// tree into an npm-packed package, running the package's build script when its `bin`
 /// targets do not exist yet (or when asked to).
+///
+/// A build runs the package's own code (its `prepack`, `prepare` or `build` script and the
+/// lifecycle scripts of its dev dependencies), so it needs an import given `allow_scripts`
+/// (`--allow-scripts`); without it, a package that needs a build is refused with an error
+/// that says so, and nothing of the package runs.
 struct PackageBuilder {
     let environment: ImportEnvironment
     let staging: String
-    let offline: Bool
+    let npm: NpmRunner
     let policy: BuildPolicy
     let progress: ImportProgress
 
-    func build(sourceDir: String, displaySource: String, version: String?, fileDependencyBase: String?) async throws(ImportError) -> PreparedPackage {
+    func build(sourceDir: String, displaySource: String, version: String?, dependencySource: DependencySource) async throws(ImportError) -> PreparedPackage {
         let manifest = try PackageJSON.load(sourceDir)
         let targets = PackageEntry.allTargets(packageDir: sourceDir)
         // Without any bin there is nothing a build could produce an entry for.
@@ -31,17 +36,24 @@ struct PackageBuilder {
             throw ImportError("--build=always requires package.json scripts.prepack, scripts.prepare, or scripts.build")
         case (.auto, false, nil):
             throw ImportError("package.json bin target does not exist and no build script is available")
+        case (.always, _, let script?) where !npm.allowScripts:
+            throw ImportError("--build=always runs the package's \"\(script)\" script, and imports run no package scripts "
+                              + "unless allowed: pass --allow-scripts (allow_scripts) to build it")
+        case (.auto, false, let script?) where !npm.allowScripts:
+            throw ImportError("package.json bin target does not exist; building it would run the package's \"\(script)\" script, "
+                              + "and imports run no package scripts unless allowed: pass --allow-scripts (allow_scripts), "
+                              + "or import a package that ships its bin targets")
         case (_, _, let script?):
             progress.status(.buildPackage, "building package with npm script \"\(script)\"")
             let buildDir = staging + "/build"
             try await environment.blocking("copy package for build") {
                 try FileSystem.copyTree(sourceDir, to: buildDir) { $0 == "node_modules" }
             }
-            try await NpmInstaller(environment: environment, offline: offline)
-                .install(packageDir: buildDir, fileDependencyBase: fileDependencyBase ?? sourceDir, includeDev: true)
+            try await environment.checkDiskUse(after: .buildPackage)
+            try await NpmInstaller(npm: npm, dependencies: LocalDependencies(source: dependencySource, sdk: environment.bundledSDK))
+                .install(packageDir: buildDir, includeDev: true)
             if script == "build" {
-                let result = try await environment.runTool("npm", ["run", "build"], cwd: buildDir,
-                                                           timeoutMilliseconds: ImportEnvironment.installTimeoutMilliseconds)
+                let result = try await npm.run(["run", "build"], in: buildDir)
                 guard result.exit.succeeded, !result.timedOut else {
                     throw ImportError("npm run build failed (\(result.failureSummary)): \(result.diagnostics)")
                 }
@@ -56,12 +68,9 @@ struct PackageBuilder {
 
         let packed = staging + "/packed"
         try await environment.blocking("prepare pack directory") { try FileSystem.createDirectories(packed, mode: 0o755) }
-        var arguments = ["pack", "--pack-destination", packed]
         // Without a build, lifecycle scripts (prepare, prepack) must not run: their dev
         // dependencies are not installed.
-        if !runScripts { arguments.append("--ignore-scripts") }
-        if offline { arguments.append("--offline") }
-        let result = try await environment.runTool("npm", arguments, cwd: packDir, timeoutMilliseconds: ImportEnvironment.installTimeoutMilliseconds)
+        let result = try await npm.run(["pack", "--pack-destination", packed], in: packDir, scripts: runScripts)
         guard result.exit.succeeded, !result.timedOut else {
             throw ImportError("npm pack failed (\(result.failureSummary)): \(result.diagnostics)")
         }
@@ -71,11 +80,11 @@ struct PackageBuilder {
         }
         let artifact = staging + "/" + file
         try await environment.blocking("move artifact") { try FileSystem.rename(packed + "/" + file, to: artifact) }
-        let fetcher = PackageFetcher(environment: environment, staging: staging, offline: offline)
+        let fetcher = PackageFetcher(environment: environment, staging: staging, npm: npm)
         let packageDir = try await fetcher.extract(artifact)
         let packageVersion = try fetcher.packageVersion(packageDir)
         return PreparedPackage(packageDir: packageDir, artifactPath: artifact, version: version ?? packageVersion,
-                               displaySource: displaySource, fileDependencyBase: fileDependencyBase ?? sourceDir,
+                               displaySource: displaySource, dependencySource: dependencySource,
                                keptNodeModules: keptNodeModules)
     }
 }

@@ -7,8 +7,8 @@ struct PreparedPackage: Sendable {
     var version: String
     /// `package_source` as stored (credentials redacted).
     var displaySource: String
-    /// Where relative `file:` dependencies resolve (the user's directory for local imports).
-    var fileDependencyBase: String?
+    /// Where local-path (`file:`) dependencies resolve and must stay (``LocalDependencies``).
+    var dependencySource: DependencySource
     /// `node_modules` of a script build, reused for the runtime dir.
     var keptNodeModules: String?
 }

@@ -1,3 +1,4 @@
+import Glibc
 import Protocols
 import Runtime
 
@@ -20,11 +21,19 @@ struct ProtocCompiler {
         guard result.exit.succeeded, !result.timedOut else {
             throw ImportError("compile proto descriptor: \(result.failureSummary): \(result.stderrText.trimmingASCIIWhitespace())")
         }
+        let limits = environment.descriptorLimits
         return try await environment.blocking("read descriptor") {
-            let bytes = try FileSystem.readFile(output, limit: 256 << 20)
+            let bytes: [UInt8]
+            do {
+                bytes = try FileSystem.readFile(output, limit: limits.maximumBytes)
+            } catch let error as FileSystemError where error.code == EFBIG {
+                throw ImportError("compile proto descriptor: the descriptor set is larger than the limit of \(limits.maximumBytes) bytes")
+            }
             let set: DescriptorSet
             do {
-                set = try DescriptorSet.decode(bytes)
+                set = try DescriptorSet.decode(bytes, limits: limits)
+            } catch let error as ProtobufDecodeError where error.code == .limitExceeded {
+                throw ImportError("compile proto descriptor: the schema is too large to import: \(error.message)")
             } catch {
                 throw ImportError("compile proto descriptor: protoc wrote an unreadable descriptor set: \(error)")
             }

@@ -53,10 +53,13 @@ public final class DescriptorSet: Sendable {
     }
 
     /// Decodes a serialized FileDescriptorSet. Type names that resolve nowhere are kept as
-    /// written (the codecs report them when they meet such a field).
-    public static func decode(_ bytes: [UInt8]) throws(ProtobufDecodeError) -> DescriptorSet {
-        let raw = try DescriptorProtoParser.parseSet(bytes)
-        return DescriptorSetBuilder(bytes: bytes, files: raw).build()
+    /// written (the codecs report them when they meet such a field). A set beyond `limits`
+    /// fails with ``ProtobufDecodeError/Code/limitExceeded``.
+    public static func decode(
+        _ bytes: [UInt8], limits: DescriptorLimits = .init()
+    ) throws(ProtobufDecodeError) -> DescriptorSet {
+        let raw = try DescriptorProtoParser.parseSet(bytes, limits: limits)
+        return try DescriptorSetBuilder(bytes: bytes, files: raw, limits: limits).build()
     }
 
     /// A file by the name protoc gave it (`calculator.proto`).

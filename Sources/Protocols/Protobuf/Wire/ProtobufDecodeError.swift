@@ -14,6 +14,7 @@ public struct ProtobufDecodeError: Error, Sendable, Equatable, CustomStringConve
             case nestingTooDeep
             case wrongWireType
             case invalidDescriptor
+            case limitExceeded
         }
 
         private let value: Value
@@ -35,6 +36,8 @@ public struct ProtobufDecodeError: Error, Sendable, Equatable, CustomStringConve
         public static let wrongWireType = Code(.wrongWireType)
         /// The bytes are well-formed but are not a usable descriptor set (a field of the wrong wire type).
         public static let invalidDescriptor = Code(.invalidDescriptor)
+        /// A descriptor set is larger or more complex than its ``DescriptorLimits`` allow.
+        public static let limitExceeded = Code(.limitExceeded)
 
         /// A short lowercase name of the code (`invalid length`).
         public var description: String {
@@ -47,6 +50,7 @@ public struct ProtobufDecodeError: Error, Sendable, Equatable, CustomStringConve
             case .nestingTooDeep: "nesting too deep"
             case .wrongWireType: "wrong wire type"
             case .invalidDescriptor: "invalid descriptor"
+            case .limitExceeded: "limit exceeded"
             }
         }
     }

@@ -7,10 +7,23 @@ final class ArchiveInputFile: ArchiveByteSource {
     let path: String
     let descriptor: Int32
 
-    /// Opens `path`; `noFollow` refuses a symlink (used when archiving a directory's files).
+    /// Opens `path`, which must be a regular file; `noFollow` refuses a symlink (used when
+    /// archiving a directory's files). The open never blocks: a FIFO without a writer would
+    /// otherwise hang the thread forever, so the file is opened non-blocking and its type
+    /// checked before anything is read.
     init(path: String, noFollow: Bool = false) throws(ArchiveError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | (noFollow ? O_NOFOLLOW : 0))
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (noFollow ? O_NOFOLLOW : 0))
         guard fd >= 0 else { throw .fileSystem("open", path, errno) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let code = errno
+            close(fd)
+            throw .fileSystem("stat", path, code)
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw .notARegularFile(path, FileKind(mode: info.st_mode))
+        }
         self.path = path
         self.descriptor = fd
     }

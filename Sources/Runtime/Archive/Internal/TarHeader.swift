@@ -61,6 +61,8 @@ struct TarHeader {
     /// `prefix/name` for ustar, else `name`; up to the first NUL of each field.
     var name: [UInt8]
     var kind: Kind
+    /// The raw `typeflag` byte (``kind`` folds several values together).
+    var typeflag: UInt8
     var mode: Int
     var size: Int
 
@@ -72,16 +74,23 @@ struct TarHeader {
         self.size = size
         // A malformed mode costs nothing: extraction only looks at the exec bits.
         mode = Self.number(block, 100, 8) ?? 0o644
-        kind = Kind(typeflag: block[156])
+        typeflag = block[156]
+        kind = Kind(typeflag: typeflag)
         var name = Self.string(block, 0, 100)
         let isPOSIX = Self.field(block, 257, 6).elementsEqual("ustar\0".utf8)
         if isPOSIX {
             let prefix = Self.string(block, 345, 155)
             if !prefix.isEmpty { name = prefix + [UInt8(ascii: "/")] + name }
         }
-        // Pre-POSIX archives mark directories with a trailing slash on a regular-file entry.
-        if kind == .file, block[156] != UInt8(ascii: "7"), name.last == UInt8(ascii: "/") { kind = .directory }
+        // The pre-POSIX "trailing slash means directory" rule is applied by the reader, to the
+        // entry's effective name: this name may be a truncated stand-in for a PAX path.
         self.name = name
+    }
+
+    /// A regular-file typeflag (`0` or NUL) whose effective `name` ends in `/`: how pre-POSIX
+    /// archives mark a directory. Contiguous files (`7`) never are.
+    func marksLegacyDirectory(effectiveName name: [UInt8]) -> Bool {
+        kind == .file && typeflag != UInt8(ascii: "7") && name.last == UInt8(ascii: "/")
     }
 
     static func isZeroBlock(_ block: UnsafeRawBufferPointer) -> Bool {

@@ -90,11 +90,18 @@ final class TarReader<Source: ArchiveByteSource> {
                 // Link targets are never used: links are not extracted.
                 _ = try readExtendedHeader(header, at: offset, limit: Self.maximumExtendedHeaderBytes)
             default:
+                // The data size comes from the typeflag alone: a regular-file entry always has
+                // its data, even when it is taken for a directory below (GNU tar skips it too).
                 let size = header.kind.hasNoData ? 0 : (paxSize ?? header.size)
                 remainingData = size
                 remainingPadding = Self.padding(size)
+                let name = paxPath ?? longName ?? header.name
+                // Decided on the effective name, as GNU tar does: writers such as Python's
+                // tarfile put the PAX path's first 100 bytes in the ustar name field, which can
+                // end in "/" even though the entry is a file.
+                let kind = header.marksLegacyDirectory(effectiveName: name) ? .directory : header.kind
                 return TarEntry(
-                    name: paxPath ?? longName ?? header.name, kind: header.kind, mode: header.mode, size: size,
+                    name: name, kind: kind, mode: header.mode, size: size,
                     offset: entryOffset ?? offset, isSparse: isSparse)
             }
         }

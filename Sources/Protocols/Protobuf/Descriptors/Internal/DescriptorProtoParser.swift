@@ -1,18 +1,24 @@
 /// Reads a serialized FileDescriptorSet into ``RawDescriptorProto`` values.
 ///
 /// Unknown fields are skipped (newer descriptor.proto versions add some); a known field with
-/// the wrong wire type is an error rather than being misread.
+/// the wrong wire type is an error rather than being misread. Counts and nesting are checked
+/// against ``DescriptorLimits`` as they are read, so a hostile set stops early.
 enum DescriptorProtoParser {
-    static func parseSet(_ bytes: [UInt8]) throws(ProtobufDecodeError) -> [RawDescriptorProto.File] {
+    static func parseSet(
+        _ bytes: [UInt8], limits: DescriptorLimits = .init()
+    ) throws(ProtobufDecodeError) -> [RawDescriptorProto.File] {
+        var budget = DescriptorBudget(limits: limits)
+        try budget.checkSize(bytes.count)
         var reader = ProtobufWireReader(bytes)
         var files: [RawDescriptorProto.File] = []
         while !reader.isAtEnd {
             let tag = try reader.readTag()
             if tag.fieldNumber == 1 {
                 try expect(tag, .lengthDelimited, "FileDescriptorSet", at: reader)
+                try budget.countFile(at: reader.offset)
                 var fileReader = try reader.readMessageReader()
                 let range = fileReader.offset..<fileReader.limit
-                var file = try parseFile(&fileReader)
+                var file = try parseFile(&fileReader, &budget)
                 file.range = range
                 files.append(file)
             } else {
@@ -49,7 +55,7 @@ enum DescriptorProtoParser {
     }
 
     private static func parseFile(
-        _ reader: inout ProtobufWireReader
+        _ reader: inout ProtobufWireReader, _ budget: inout DescriptorBudget
     ) throws(ProtobufDecodeError) -> RawDescriptorProto.File {
         var file = RawDescriptorProto.File()
         let kind = "FileDescriptorProto"
@@ -71,16 +77,17 @@ enum DescriptorProtoParser {
                 file.publicDependencies += values.map { Int($0) }
             case 4:
                 try expect(tag, .lengthDelimited, kind, at: reader)
+                try budget.countMessage(depth: 1, at: reader.offset)
                 var nested = try reader.readMessageReader()
-                file.messages.append(try parseMessage(&nested))
+                file.messages.append(try parseMessage(&nested, &budget, depth: 1))
             case 5:
                 try expect(tag, .lengthDelimited, kind, at: reader)
                 var nested = try reader.readMessageReader()
-                file.enums.append(try parseEnum(&nested))
+                file.enums.append(try parseEnum(&nested, &budget))
             case 6:
                 try expect(tag, .lengthDelimited, kind, at: reader)
                 var nested = try reader.readMessageReader()
-                file.services.append(try parseService(&nested))
+                file.services.append(try parseService(&nested, &budget))
             case 9:
                 try expect(tag, .lengthDelimited, kind, at: reader)
                 var nested = try reader.readMessageReader()
@@ -98,8 +105,9 @@ enum DescriptorProtoParser {
         return file
     }
 
+    /// A message at nesting `depth` (1 = top level), already counted by the caller.
     private static func parseMessage(
-        _ reader: inout ProtobufWireReader
+        _ reader: inout ProtobufWireReader, _ budget: inout DescriptorBudget, depth: Int
     ) throws(ProtobufDecodeError) -> RawDescriptorProto.Message {
         var message = RawDescriptorProto.Message()
         let kind = "DescriptorProto"
@@ -111,16 +119,18 @@ enum DescriptorProtoParser {
                 message.name = try reader.readString()
             case 2:
                 try expect(tag, .lengthDelimited, kind, at: reader)
+                try budget.countField(at: reader.offset)
                 var nested = try reader.readMessageReader()
                 message.fields.append(try parseField(&nested))
             case 3:
                 try expect(tag, .lengthDelimited, kind, at: reader)
+                try budget.countMessage(depth: depth + 1, at: reader.offset)
                 var nested = try reader.readMessageReader()
-                message.nested.append(try parseMessage(&nested))
+                message.nested.append(try parseMessage(&nested, &budget, depth: depth + 1))
             case 4:
                 try expect(tag, .lengthDelimited, kind, at: reader)
                 var nested = try reader.readMessageReader()
-                message.enums.append(try parseEnum(&nested))
+                message.enums.append(try parseEnum(&nested, &budget))
             case 7:
                 try expect(tag, .lengthDelimited, kind, at: reader)
                 var options = try reader.readMessageReader()
@@ -218,7 +228,7 @@ enum DescriptorProtoParser {
     }
 
     private static func parseEnum(
-        _ reader: inout ProtobufWireReader
+        _ reader: inout ProtobufWireReader, _ budget: inout DescriptorBudget
     ) throws(ProtobufDecodeError) -> RawDescriptorProto.Enum {
         var value = RawDescriptorProto.Enum()
         let kind = "EnumDescriptorProto"
@@ -230,6 +240,7 @@ enum DescriptorProtoParser {
                 value.name = try reader.readString()
             case 2:
                 try expect(tag, .lengthDelimited, kind, at: reader)
+                try budget.countEnumValue(at: reader.offset)
                 var nested = try reader.readMessageReader()
                 var name = ""
                 var number: Int32 = 0
@@ -250,7 +261,7 @@ enum DescriptorProtoParser {
     }
 
     private static func parseService(
-        _ reader: inout ProtobufWireReader
+        _ reader: inout ProtobufWireReader, _ budget: inout DescriptorBudget
     ) throws(ProtobufDecodeError) -> RawDescriptorProto.Service {
         var service = RawDescriptorProto.Service()
         let kind = "ServiceDescriptorProto"
@@ -262,6 +273,7 @@ enum DescriptorProtoParser {
                 service.name = try reader.readString()
             case 2:
                 try expect(tag, .lengthDelimited, kind, at: reader)
+                try budget.countMethod(at: reader.offset)
                 var nested = try reader.readMessageReader()
                 service.methods.append(try parseMethod(&nested))
             default:
@@ -334,7 +346,12 @@ enum DescriptorProtoParser {
                 }
             }
             // The first location of a path is the declaration itself; later ones are parts of it.
-            if locations[path] == nil { locations[path] = location }
+            // Only locations with comments are kept: every declaration, name, number and type
+            // has a location, and a table of them all would outweigh the descriptors themselves.
+            // (Each declaration's own path is unique in what protoc writes, so dropping
+            // comment-less ones never lets a later location stand in for a declaration.)
+            let hasComments = location.leading != nil || location.trailing != nil || !location.detached.isEmpty
+            if hasComments, locations[path] == nil { locations[path] = location }
         }
     }
 }

@@ -3,9 +3,14 @@
 /// Two passes: the first numbers every message and enum (depth-first, in file order) and
 /// indexes them by full name; the second builds descriptors bottom-up in the same order, so
 /// each field can record its type as an index into the set's tables.
+///
+/// The first pass also checks every full name the second would build against
+/// ``DescriptorLimits/maximumFullNameBytes``: full names repeat their scope, so unbounded
+/// names would make the second pass quadratic in memory.
 struct DescriptorSetBuilder {
     private let bytes: [UInt8]
     private let rawFiles: [RawDescriptorProto.File]
+    private let maximumFullNameBytes: Int
     /// Raw messages and enums in table order, with their full names and file syntax.
     private var rawMessages: [(fullName: String, message: RawDescriptorProto.Message, syntax: String)] = []
     private var rawEnums: [String] = []
@@ -18,16 +23,22 @@ struct DescriptorSetBuilder {
     private var nextMessage = 0
     private var nextEnum = 0
 
-    init(bytes: [UInt8], files: [RawDescriptorProto.File]) {
+    init(bytes: [UInt8], files: [RawDescriptorProto.File], limits: DescriptorLimits = .init()) {
         self.bytes = bytes
         self.rawFiles = files
+        self.maximumFullNameBytes = limits.maximumFullNameBytes
     }
 
-    consuming func build() -> DescriptorSet {
+    consuming func build() throws(ProtobufDecodeError) -> DescriptorSet {
         for file in rawFiles {
             let syntax = Self.syntax(of: file)
-            for message in file.messages { number(message, scope: file.package, syntax: syntax) }
-            for value in file.enums { numberEnum(value, scope: file.package) }
+            for message in file.messages { try number(message, scope: file.package, syntax: syntax, file: file) }
+            for value in file.enums { try numberEnum(value, scope: file.package, file: file) }
+            for service in file.services {
+                let serviceName = Self.join(file.package, service.name)
+                try checkFullName(serviceName, in: file)
+                for method in service.methods { try checkFullName(serviceName, "/", method.name, in: file) }
+            }
         }
         messages = Array(repeating: nil, count: rawMessages.count)
         enums = Array(repeating: nil, count: rawEnums.count)
@@ -74,18 +85,43 @@ struct DescriptorSetBuilder {
 
     // MARK: Pass 1: numbering
 
-    private mutating func number(_ message: RawDescriptorProto.Message, scope: String, syntax: String) {
+    private mutating func number(
+        _ message: RawDescriptorProto.Message, scope: String, syntax: String, file: RawDescriptorProto.File
+    ) throws(ProtobufDecodeError) {
+        // Checked before the name is joined: scope and name are each within the input's size.
+        try checkFullName(scope, ".", message.name, in: file)
         let fullName = Self.join(scope, message.name)
+        for field in message.fields { try checkFullName(fullName, ".", field.name, in: file) }
+        for oneof in message.oneofs { try checkFullName(fullName, ".", oneof, in: file) }
         if messageIndex[fullName] == nil { messageIndex[fullName] = rawMessages.count }
         rawMessages.append((fullName, message, syntax))
-        for nested in message.nested { number(nested, scope: fullName, syntax: syntax) }
-        for value in message.enums { numberEnum(value, scope: fullName) }
+        for nested in message.nested { try number(nested, scope: fullName, syntax: syntax, file: file) }
+        for value in message.enums { try numberEnum(value, scope: fullName, file: file) }
     }
 
-    private mutating func numberEnum(_ value: RawDescriptorProto.Enum, scope: String) {
+    private mutating func numberEnum(
+        _ value: RawDescriptorProto.Enum, scope: String, file: RawDescriptorProto.File
+    ) throws(ProtobufDecodeError) {
+        try checkFullName(scope, ".", value.name, in: file)
         let fullName = Self.join(scope, value.name)
         if enumIndex[fullName] == nil { enumIndex[fullName] = rawEnums.count }
         rawEnums.append(fullName)
+    }
+
+    /// The name `scope + separator + name` (just `name` when `scope` is empty) must fit the limit.
+    private func checkFullName(
+        _ scope: String, _ separator: String = "", _ name: String = "", in file: RawDescriptorProto.File
+    ) throws(ProtobufDecodeError) {
+        let length = scope.utf8.count + (scope.isEmpty || name.isEmpty ? 0 : separator.utf8.count) + name.utf8.count
+        guard length > maximumFullNameBytes else { return }
+        // The first 60 bytes of the name, without joining the whole (possibly huge) name.
+        let head = Array(scope.utf8.prefix(60))
+        let tail = scope.isEmpty ? Array(name.utf8.prefix(60)) : Array((separator + name).utf8.prefix(60 - head.count))
+        let start = String(decoding: head.count < 60 ? head + tail : head, as: UTF8.self)
+        throw ProtobufDecodeError(
+            .limitExceeded,
+            "a full name in \(file.name) (\"\(start)…\") is \(length) bytes, more than the limit of \(maximumFullNameBytes)",
+            offset: file.range.lowerBound)
     }
 
     // MARK: Pass 2: building
