@@ -10,7 +10,7 @@ struct Octobus: AsyncParsableCommand {
         at --addr (default $OCTOBUS_ADDR or 127.0.0.1:9000).
         """,
         subcommands: [ServeCommand.self, StatusCommand.self, VersionCommand.self, ServiceCommand.self, InstanceCommand.self,
-                      AdminTokenCommand.self, CapsetCommand.self])
+                      AdminTokenCommand.self, CapsetCommand.self, CatalogCommand.self, LogsCommand.self])
 
     @OptionGroup var global: GlobalOptions
 }

@@ -11,6 +11,9 @@ struct AdminAPI: Sendable {
     let instances: InstanceOperations
     let capsets: CapsetDirectory
     let routing: RoutingPublisher
+    /// `<data>/access.log`.
+    let accessLogPath: String
+    let pool: BlockingPool = .shared
     let logger: Logger
 
     var routes: [AdminRoute] {
@@ -19,6 +22,6 @@ struct AdminAPI: Sendable {
                 let status = state.statusResponse()
                 return .prepared(200, status)
             }),
-         ] + serviceRoutes + instanceRoutes + adminTokenRoutes + capsetRoutes
+         ] + serviceRoutes + instanceRoutes + adminTokenRoutes + capsetRoutes + catalogRoutes + logRoutes
     }
 }

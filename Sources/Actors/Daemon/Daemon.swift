@@ -91,7 +91,7 @@ public enum Daemon {
         let api = AdminAPI(state: state, store: store, imports: imports, supervisor: supervisor,
                            instances: InstanceOperations(store: store, supervisor: supervisor, pool: .shared, logger: logger,
                                                          routing: routing, capsets: capsets),
-                           capsets: capsets, routing: routing, logger: logger)
+                           capsets: capsets, routing: routing, accessLogPath: dataDirectory.accessLogPath, logger: logger)
         do {
             try FileSystem.createDirectories(paths.servicesDirectory, mode: 0o755)
             try FileSystem.createDirectories(paths.instancesDirectory, mode: 0o700)
@@ -149,6 +149,7 @@ public enum Daemon {
 
         let signal = await termination.wait()
         logger.info("daemon_stopping", ["signal": signal == SIGINT ? "SIGINT" : "SIGTERM"])
+        state.beginShutdown()
         await listener.stop(gracePeriodMilliseconds: configuration.shutdownGraceMilliseconds)
         await restore.value
         await supervisor.shutdown()

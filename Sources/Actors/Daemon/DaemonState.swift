@@ -11,6 +11,12 @@ public final class DaemonState: Sendable {
     private let adminTokenSet = Mutex<TokenSet>(.empty)
     /// Which tokens were used, flushed to `last_used_at` once a second.
     public let tokenUsage = TokenUsageRecorder()
+    /// Set when shutdown begins: open-ended responses (log follow) end themselves.
+    private let shuttingDown = Atomic<Bool>(false)
+
+    public var isShuttingDown: Bool { shuttingDown.load(ordering: .relaxed) }
+
+    func beginShutdown() { shuttingDown.store(true, ordering: .relaxed) }
 
     /// `GET /status` is the liveness probe everyone polls: its rendered reply is cached and
     /// rebuilt only when the service count changes.

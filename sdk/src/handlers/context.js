@@ -25,6 +25,14 @@ export function createHandlerContext({ method, metadata = new Metadata(), runtim
     getMetadataAll(name) {
       return metadata.get(name).map(String);
     },
+    // Response metadata (beyond upstream): no-ops where there is no transport
+    // (invoke, business CLI), so handlers need not know how they are called.
+    setHeader(name, value) {
+      call?.setHeader?.(name, value);
+    },
+    setTrailer(name, value) {
+      call?.setTrailer?.(name, value);
+    },
   };
   Object.defineProperty(ctx, "signal", {
     enumerable: true,

@@ -18,6 +18,17 @@ const TRANSPORT_HEADERS = new Set([
   "content-length",
 ]);
 
+// Response metadata names a handler may set: lower-case HTTP field names that
+// are not pseudo-headers, transport headers or reserved for gRPC itself.
+function checkMetadataName(name) {
+  const key = String(name).toLowerCase();
+  if (!/^[0-9a-z_.-]+$/.test(key) || key.startsWith("grpc-") || TRANSPORT_HEADERS.has(key) ||
+      ["connection", "keep-alive", "transfer-encoding", "upgrade", "http2-settings", "host"].includes(key)) {
+    throw new TypeError(`invalid response metadata name "${name}"`);
+  }
+  return key;
+}
+
 // Inbound messages queued for a handler that reads slowly. Past the high mark
 // the HTTP/2 stream is paused, so Node stops granting the client flow-control
 // window and the client's sends block instead of our memory growing.
@@ -46,6 +57,9 @@ export class ServerCall {
   #setupError = null;
 
   #headersSent = false;
+  // Response metadata set by the handler (ctx.setHeader / ctx.setTrailer).
+  #responseHeaders = {};
+  #responseTrailers = {};
   #finished = false;
   #cancelled = false;
   #trailers = null;
@@ -111,7 +125,7 @@ export class ServerCall {
     });
     stream.on("wantTrailers", () => {
       try {
-        stream.sendTrailers(this.#trailers ?? statusTrailers(OK, ""));
+        stream.sendTrailers(this.#trailers ?? { ...this.#responseTrailers, ...statusTrailers(OK, "") });
       } catch {
         // The peer reset the stream while the last data was in flight.
       }
@@ -191,7 +205,7 @@ export class ServerCall {
     const frame = await this.#frame(payload);
     this.#checkStreamAlive();
     this.#ensureHeaders();
-    this.#finish(statusTrailers(OK, ""), false);
+    this.#finish({ ...this.#responseTrailers, ...statusTrailers(OK, "") }, false);
     try {
       this.#stream.end(frame);
     } catch {
@@ -199,10 +213,24 @@ export class ServerCall {
     }
   }
 
+  // Response metadata: a header is sent with the response headers (so it must
+  // be set before the first message), a trailer with the status. Names are
+  // lower-cased; transport and gRPC-reserved names are refused.
+  setHeader(name, value) {
+    const key = checkMetadataName(name);
+    if (this.#headersSent) throw new Error(`response headers were already sent; set ${key} before the first message`);
+    this.#responseHeaders[key] = String(value);
+  }
+
+  setTrailer(name, value) {
+    const key = checkMetadataName(name);
+    this.#responseTrailers[key] = String(value);
+  }
+
   // End the call with a status. Returns false when it had already finished.
   sendStatus(code, message = "") {
     if (this.#finished) return false;
-    const trailers = statusTrailers(code, message);
+    const trailers = { ...this.#responseTrailers, ...statusTrailers(code, message) };
     const stream = this.#stream;
     if (stream.destroyed || stream.closed) {
       this.#finish(trailers, false);
@@ -215,6 +243,7 @@ export class ServerCall {
         this.#finish(trailers, false);
         stream.respond(
           {
+            ...this.#responseHeaders,
             ":status": 200,
             "content-type": "application/grpc",
             "grpc-accept-encoding": ACCEPT_ENCODING,
@@ -267,6 +296,7 @@ export class ServerCall {
     if (this.#headersSent) return;
     this.#headersSent = true;
     const headers = {
+      ...this.#responseHeaders,
       ":status": 200,
       "content-type": "application/grpc",
       "grpc-accept-encoding": ACCEPT_ENCODING,

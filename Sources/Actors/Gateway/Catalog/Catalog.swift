@@ -1,0 +1,128 @@
+import Protocols
+import Runtime
+
+/// The catalog of a capset (SPEC §8.7): what a client can call, over which protocol, with
+/// which message types — as JSON or Markdown. Built from the routing table, so it shows
+/// exactly what the gateway routes.
+struct Catalog {
+    let capset: CapsetRoute
+    let selection: CatalogSelection
+
+    /// `application/json` body.
+    var json: JSONValue {
+        let record = capset.record
+        var grpc: [JSONValue] = []
+        var mcp: [JSONValue] = []
+        var connect: [JSONValue] = []
+        for instance in capset.orderedInstances {
+            for method in instance.orderedMethods {
+                let base = Self.item(instance, method)
+                if selection.grpc {
+                    var item = base
+                    item["method_path"] = .string(method.descriptor.path)
+                    item["metadata"] = .object(["x-octobus-capset": .string(record.id), "x-octobus-instance": .string(instance.endpoint.instanceID)])
+                    grpc.append(.object(item))
+                }
+                guard method.descriptor.isUnary else { continue }
+                if selection.mcp {
+                    var item = base
+                    item["endpoint"] = .string("/capsets/\(record.id)/mcp")
+                    item["tool_name"] = .string(method.toolName)
+                    mcp.append(.object(item))
+                }
+                if selection.connect {
+                    var item = base
+                    item["procedure"] = .string(method.descriptor.path)
+                    item["endpoint"] = .string(Self.connectPath(capset: record.id, instance: instance.endpoint.instanceID, method: method))
+                    item["openapi_url"] = .string("/capsets/\(record.id)/openapi.json")
+                    item["http_method"] = .string("POST")
+                    item["content_types"] = .array(Self.connectContentTypes.map(JSONValue.string))
+                    connect.append(.object(item))
+                }
+            }
+        }
+        return .object([
+            "capset_id": .string(record.id), "name": .string(record.name), "description": .string(record.description),
+            "grpc": .array(grpc), "mcp": .array(mcp), "connect_rpc": .array(connect),
+        ])
+    }
+
+    static let connectContentTypes = ["application/json", "application/proto", "application/connect+json", "application/connect+proto"]
+
+    static func connectPath(capset: String, instance: String, method: MethodRoute) -> String {
+        "/capsets/\(capset)/connect/\(instance)/\(method.descriptor.fullName)"
+    }
+
+    /// The fields every item has.
+    private static func item(_ instance: InstanceRoute, _ method: MethodRoute) -> JSONObject {
+        let service = instance.service
+        let status = service.descriptors == nil ? InstanceStatus.degraded.rawValue : instance.endpoint.status.rawValue
+        return [
+            "service_id": .string(service.record.id), "runtime_mode": .string(service.record.runtimeMode.rawValue),
+            "instance_id": .string(instance.endpoint.instanceID), "method_full_name": .string(method.descriptor.fullName),
+            "descriptor_version": .string(service.record.descriptorVersion), "descriptor_sha256": .string(service.record.descriptorSHA256),
+            "request_message_full_name": .string(method.descriptor.inputType),
+            "response_message_full_name": .string(method.descriptor.outputType),
+            "backend_instance_status": .string(status),
+        ]
+    }
+
+    /// `text/markdown` body.
+    var markdown: String {
+        let record = capset.record
+        let document = json
+        var out = "# Catalog: \(record.id)" + (record.name.isEmpty || record.name == record.id ? "" : " / \(record.name)") + "\n\n"
+        if !record.description.isEmpty { out += record.description + "\n\n" }
+        out += """
+            ## Schema Discovery
+
+            - gRPC: server reflection (`grpc.reflection.v1` and `v1alpha`) with metadata `x-octobus-capset: \(record.id)`.
+            - Connect RPC: OpenAPI at `/capsets/\(record.id)/openapi.json` (or `.yaml`).
+            - MCP: `tools/list` at `/capsets/\(record.id)/mcp`.
+
+
+            """
+        func cell(_ text: String) -> String { text.replacingPipes() }
+        func table(_ title: String, _ header: [String], _ rows: [[String]]) {
+            out += "## \(title)\n\n"
+            guard !rows.isEmpty else {
+                out += "No entries.\n\n"
+                return
+            }
+            out += "| " + header.joined(separator: " | ") + " |\n"
+            out += "|" + header.map { _ in "---" }.joined(separator: "|") + "|\n"
+            for row in rows { out += "| " + row.map(cell).joined(separator: " | ") + " |\n" }
+            out += "\n"
+        }
+        func items(_ key: String) -> [JSONObject] { document[key]?.arrayValue?.compactMap(\.objectValue) ?? [] }
+        func text(_ item: JSONObject, _ key: String) -> String { item[key]?.stringValue ?? "" }
+        if selection.grpc {
+            table("gRPC", ["Method", "Metadata", "Request", "Response"], items("grpc").map { item in
+                ["`\(text(item, "method_path"))`", "`x-octobus-capset: \(record.id)`, `x-octobus-instance: \(text(item, "instance_id"))`",
+                 "`\(text(item, "request_message_full_name"))`", "`\(text(item, "response_message_full_name"))`"]
+            })
+        }
+        if selection.mcp {
+            table("MCP", ["Endpoint", "Tool", "Method", "Request", "Response"], items("mcp").map { item in
+                ["`\(text(item, "endpoint"))`", "`\(text(item, "tool_name"))`", "`\(text(item, "method_full_name"))`",
+                 "`\(text(item, "request_message_full_name"))`", "`\(text(item, "response_message_full_name"))`"]
+            })
+        }
+        if selection.connect {
+            table("Connect RPC", ["Endpoint", "OpenAPI", "Procedure", "Request", "Response"], items("connect_rpc").map { item in
+                ["`POST \(text(item, "endpoint"))`", "`\(text(item, "openapi_url"))`", "`\(text(item, "procedure"))`",
+                 "`\(text(item, "request_message_full_name"))`", "`\(text(item, "response_message_full_name"))`"]
+            })
+        }
+        return out
+    }
+}
+
+extension String {
+    /// Escapes `|` for a Markdown table cell.
+    fileprivate func replacingPipes() -> String {
+        var out = ""
+        for character in self { out += character == "|" ? "\\|" : String(character) }
+        return out
+    }
+}
