@@ -8,12 +8,13 @@ final class DaemonHandle {
     let octobus: String
     let logPath: String
 
-    init(octobus: String, dataDirectory: String, logPath: String) throws {
+    init(octobus: String, dataDirectory: String, logPath: String, environment: [String: String]? = nil) throws {
         self.octobus = octobus
         self.dataDirectory = dataDirectory
         self.logPath = logPath
         port = Harness.freePort()
-        process = try Harness.start(octobus, ["serve", "--addr", "127.0.0.1:\(port)", "--data-dir", dataDirectory], logPath: logPath)
+        process = try Harness.start(octobus, ["serve", "--addr", "127.0.0.1:\(port)", "--data-dir", dataDirectory], logPath: logPath,
+                                    environment: environment)
         guard Harness.waitUntil(seconds: 15, { (try? String(contentsOfFile: logPath, encoding: .utf8))?.contains("daemon_listening") == true }) else {
             throw Harness.Failure(description: "octobus did not start")
         }

@@ -97,6 +97,11 @@ enum Harness {
         throw Failure(description: "cannot read h2load output:\n\(output)")
     }
 
+    /// A progress line on stderr (the report goes to stdout).
+    static func progress(_ text: String) {
+        FileHandle.standardError.write(Data("[bench] \(text)\n".utf8))
+    }
+
     static func h2loadSucceeded(_ output: String) -> Bool {
         output.contains("0 failed, 0 errored, 0 timeout")
     }

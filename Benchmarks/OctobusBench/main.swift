@@ -11,6 +11,8 @@ usage: OctobusBench status [--octobus PATH] [--rounds N] [--requests N] [--clien
        OctobusBench instances [--octobus PATH] [--count N]
        OctobusBench sdk      (runs Benchmarks/sdk/run_benchmark.py with the venv's python)
        OctobusBench bare-server [--loops N]   (the HTTP runtime alone, fixed reply; prints its port)
+       OctobusBench gateway [--octobus PATH] [--rounds N] [--requests N] [--clients N] [--streams N]
+       OctobusBench backend [--host H] [--port N] [--loops N]   (the native gRPC benchmark backend)
 """
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -42,6 +44,13 @@ do {
     case "instances":
         print(try InstancesScenario(octobus: octobus, repository: FileManager.default.currentDirectoryPath,
                                     count: Int(option("--count", "20"))!).run())
+    case "gateway":
+        let bench = CommandLine.arguments[0].contains("/") ? CommandLine.arguments[0] : try Harness.resolve(CommandLine.arguments[0])
+        print(try await GatewayScenario(octobus: octobus, bench: URL(fileURLWithPath: bench).standardizedFileURL.path, rounds: Int(option("--rounds", "3"))!,
+                                        requests: Int(option("--requests", "200000"))!, clients: Int(option("--clients", "10"))!,
+                                        streams: Int(option("--streams", "10"))!).run())
+    case "backend":
+        try await NativeBackend.run(host: option("--host", "127.0.0.1"), port: Int(option("--port", "0"))!, loops: Int(option("--loops", "1"))!)
     case "bare-server":
         try await BareServer.run(loops: Int(option("--loops", "2"))!)
     case "sdk":

@@ -220,7 +220,10 @@ def test_too_many_headers_get_431(daemon):
     assert result.stdout == "431"
 
 
-def test_unknown_grpc_route_answers_in_grpc_form(daemon):
+def test_grpc_without_routing_metadata_answers_in_grpc_form(daemon):
+    # A trailers-only gRPC answer (HTTP 200, status in the headers), not an HTTP error.
     result = run("curl", "-sS", "--http2-prior-knowledge", "-i", "-H", "content-type: application/grpc",
                  "-H", "te: trailers", "--data-binary", "", daemon.url + "/pkg.Svc/Method")
-    assert "grpc-status: 12" in result.stdout
+    assert result.stdout.startswith("HTTP/2 200")
+    assert "grpc-status: 3" in result.stdout
+    assert "grpc-message: x-octobus-capset and x-octobus-instance metadata are required" in result.stdout

@@ -6,10 +6,13 @@ final class GatewayLoopContext {
     let loop: EventLoop
     private(set) var table = RoutingTable.empty
     let upstreams: HTTP2ConnectionPool
+    /// Deadline timers of calls, reused.
+    let timers: LoopTimerPool
 
     init(loop: EventLoop, upstreams: HTTP2ConnectionPool) {
         self.loop = loop
         self.upstreams = upstreams
+        timers = LoopTimerPool(loop: loop)
     }
 
     /// Takes a newer table (publications may complete out of order).

@@ -34,7 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
     var maxConnections: Int?
 
     @Option(name: .customLong("max-pending-requests"),
-            help: ArgumentHelp("Requests being handled at once, on all connections (default: 4096; 256 per connection).", valueName: "n"))
+            help: ArgumentHelp("Requests being handled at once, on all connections (default: 16384; 256 per connection).", valueName: "n"))
     var maxPendingRequests: Int?
 
     @Option(name: .customLong("max-body-memory"),

@@ -63,14 +63,17 @@ public struct JSONWriter {
     /// `<`, `>`, `&`, U+2028/2029 as Go's encoder does (safe to embed in HTML and JS).
     public static func writeString(_ string: String, into out: inout [UInt8]) {
         out.append(34)
-        // Fast path: plain ASCII needing no escapes is copied as is.
-        var plain = true
-        for byte in string.utf8 where byte < 0x20 || byte >= 0x80 || byte == 34 || byte == 92 || byte == 0x3C || byte == 0x3E || byte == 0x26 {
-            plain = false
-            break
+        // Fast path: plain ASCII needing no escapes is copied in one piece, scanned over the
+        // string's contiguous bytes (iterating `utf8` one index at a time costs far more).
+        var string = string
+        let copied = string.withUTF8 { bytes -> Bool in
+            for byte in bytes where byte < 0x20 || byte >= 0x80 || byte == 34 || byte == 92 || byte == 0x3C || byte == 0x3E || byte == 0x26 {
+                return false
+            }
+            out.append(contentsOf: bytes)
+            return true
         }
-        if plain {
-            out.append(contentsOf: string.utf8)
+        if copied {
             out.append(34)
             return
         }

@@ -19,6 +19,12 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, C
 
     public init() { fields = [] }
 
+    /// Empty, with room for `capacity` fields (spares the array regrowing field by field).
+    public init(capacity: Int) {
+        fields = []
+        fields.reserveCapacity(capacity)
+    }
+
     public init(_ fields: [(String, String)]) {
         self.fields = []
         self.fields.reserveCapacity(fields.count)

@@ -47,7 +47,7 @@ public struct HTTPServerConfiguration: Sendable {
     /// Requests handed to the responder whose handling has not finished — including streams
     /// the client already reset but whose handler still holds memory — on all connections.
     /// Beyond it: 503 on HTTP/1.1, REFUSED_STREAM on HTTP/2.
-    public var maximumPendingRequests: Int = 4_096
+    public var maximumPendingRequests: Int = 16_384
     /// The same per connection (HTTP/2 streams reset early do not count against
     /// SETTINGS_MAX_CONCURRENT_STREAMS, so this is what bounds a rapid-reset client).
     public var maximumPendingRequestsPerConnection: Int = 256

@@ -242,11 +242,15 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     private func runFlushQueue() {
+        // Swap the queue out instead of copying it: a copy would make `removeAll` allocate
+        // fresh storage on every pass (the copy keeps the old buffer alive).
+        var batch: [any LoopFlushable] = []
         while !flushQueue.isEmpty {
-            let batch = flushQueue
-            flushQueue.removeAll(keepingCapacity: true)
+            swap(&batch, &flushQueue)
             for object in batch { object.flushNow() }
+            batch.removeAll(keepingCapacity: true)
         }
+        swap(&batch, &flushQueue)
         uv_idle_stop(flushIdleHandle)
     }
 }

@@ -39,6 +39,11 @@ public final class LoopTimer {
         uv_timer_stop(handle)
     }
 
+    /// Drops the callback (and what it captured) of a stopped timer kept for reuse.
+    func clearCallback() {
+        callback = nil
+    }
+
     /// Stops and frees the timer. Idempotent.
     public func close() {
         loop.assertInEventLoop()

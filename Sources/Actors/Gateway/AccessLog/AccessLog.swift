@@ -9,7 +9,9 @@ import Synchronization
 /// buffer is capped and further lines are counted as dropped, never queued without bound.
 final class AccessLog: Sendable {
     private struct Buffer {
-        var pending: [UInt8] = []
+        /// Entries not yet formatted: formatting (JSON escaping, the RFC 3339 timestamp) is
+        /// done on the writer thread, so a request pays only for an append under the lock.
+        var pending: [AccessLogEntry] = []
         var dropped = 0
         var closing = false
     }
@@ -21,8 +23,9 @@ final class AccessLog: Sendable {
     /// The open file; used only on the writer thread after init. -1 when it could not open.
     private let fd: Int32
 
-    /// Bytes waiting for the writer beyond which lines are dropped (a stalled disk).
-    static let maximumPendingBytes = 16 << 20
+    /// Entries waiting for the writer beyond which lines are dropped (a stalled disk):
+    /// about 16 MiB of lines.
+    static let maximumPendingEntries = 64 * 1024
     static let flushIntervalMilliseconds: UInt64 = 100
 
     init(path: String, logger: Logger) {
@@ -45,29 +48,31 @@ final class AccessLog: Sendable {
         }
     }
 
-    /// Queues one entry (any thread; never blocks on I/O).
+    /// Queues one entry (any thread; never blocks on I/O, never formats).
     func record(_ entry: AccessLogEntry) {
-        let line = entry.line()
         let wake = buffer.withLock { buffer -> Bool in
-            guard !buffer.closing, buffer.pending.count + line.count <= Self.maximumPendingBytes else {
+            guard !buffer.closing, buffer.pending.count < Self.maximumPendingEntries else {
                 buffer.dropped += 1
                 return false
             }
-            buffer.pending.append(contentsOf: line)
-            return buffer.pending.count >= 64 * 1024 && buffer.pending.count - line.count < 64 * 1024
+            buffer.pending.append(entry)
+            return buffer.pending.count == 4096
         }
         if wake { writer.execute { [self] in drain() } }
     }
 
     /// Writes what is queued (writer thread).
     private func drain() {
-        let (bytes, dropped) = buffer.withLock { buffer -> ([UInt8], Int) in
+        let (entries, dropped) = buffer.withLock { buffer -> ([AccessLogEntry], Int) in
             defer {
-                buffer.pending.removeAll(keepingCapacity: buffer.pending.capacity <= 1 << 20)
+                buffer.pending = []
                 buffer.dropped = 0
             }
             return (buffer.pending, buffer.dropped)
         }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(entries.count * 320)
+        for entry in entries { entry.append(to: &bytes) }
         if dropped > 0 { logger.warning("access_log_lines_dropped", ["count": String(dropped), "reason": "writes fell behind"]) }
         guard fd >= 0, !bytes.isEmpty else { return }
         var offset = 0

@@ -26,10 +26,8 @@ struct AccessLogEntry: Sendable {
     var remoteAddress = ""
     var userAgent = ""
 
-    /// The JSON line (keys in SPEC order, all present), newline-terminated.
-    func line() -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(320)
+    /// Appends the JSON line (keys in SPEC order, all present, newline-terminated) to `out`.
+    func append(to out: inout [UInt8]) {
         func key(_ name: String, first: Bool = false) {
             out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
             JSONWriter.writeString(name, into: &out)
@@ -58,7 +56,6 @@ struct AccessLogEntry: Sendable {
         string("user_agent", userAgent)
         out.append(UInt8(ascii: "}"))
         out.append(10)
-        return out
     }
 
     static let camelNames = [

@@ -37,7 +37,7 @@ struct GRPCGateway: Sendable {
                 onDemand.call(exchange, route: route, startedAt: startedAt, log: log)
                 return
             }
-            GRPCProxyCall(exchange: exchange, route: route, configuration: configuration, log: log).start(pool: context.upstreams)
+            GRPCProxyCall(exchange: exchange, route: route, configuration: configuration, log: log).start(pool: context.upstreams, timers: context.timers)
         }
     }
 }

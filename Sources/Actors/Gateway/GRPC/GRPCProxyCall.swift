@@ -36,6 +36,10 @@ final class GRPCProxyCall {
     /// The backend answered trailers-only (grpc-status in its headers): sent when it ends.
     private var trailersOnlyHead: HTTPHeaders?
     private var finished = false
+    /// The call's deadline budget (see ``effectiveTimeoutMilliseconds()``), read once.
+    private var timeoutMilliseconds: UInt64?
+    /// Where the deadline timer goes back when the call ends.
+    private var timerPool: LoopTimerPool?
 
     init(exchange: HTTPServerExchange, route: GRPCRoute, configuration: GatewayConfiguration, log: GatewayAccessLogger) {
         self.exchange = exchange
@@ -47,14 +51,16 @@ final class GRPCProxyCall {
     }
 
     /// Connects (through the loop's pool) and starts relaying.
-    func start(pool: HTTP2ConnectionPool) {
+    func start(pool: HTTP2ConnectionPool, timers: LoopTimerPool) {
         exchange.manualFlowControl = true
         exchange.onAbort = { [self] in clientWentAway() }
         let timeout = effectiveTimeoutMilliseconds()
+        timeoutMilliseconds = timeout
         if let timeout {
-            let timer = LoopTimer(loop: exchange.loop)
+            let timer = timers.take()
             deadline = timer
-            timer.start(afterMilliseconds: timeout) { [self] in deadlineExpired(after: timeout) }
+            timerPool = timers
+            timer.start(afterMilliseconds: timeout) { [self] in deadlineExpired() }
         }
         let endpoint = route.instance.endpoint
         guard let address = endpoint.address else {
@@ -64,7 +70,7 @@ final class GRPCProxyCall {
         pool.connection(target: endpoint.instanceID, key: endpoint.connectionKey, host: address.host, port: address.port) { [self] result in
             guard !finished else { return }
             switch result {
-            case .success(let connection): startStream(on: connection, authority: address.description)
+            case .success(let connection): startStream(on: connection, authority: endpoint.authority)
             case .failure(let error):
                 finish(.unavailable, "backend instance \(endpoint.instanceID) is unreachable at \(address): \(error)")
             }
@@ -79,12 +85,12 @@ final class GRPCProxyCall {
     }
 
     private func startStream(on connection: HTTP2ClientConnection, authority: String) {
-        var headers = HTTPHeaders()
+        var headers = HTTPHeaders(capacity: exchange.request.headers.count + 2)
         for field in exchange.request.headers where Self.forwards(field.name, credentialUsed: route.credential != nil) {
             headers.addLowercased(name: field.name, value: field.value)
         }
         headers.addLowercased(name: "te", value: "trailers")
-        if let timeout = effectiveTimeoutMilliseconds() {
+        if let timeout = timeoutMilliseconds {
             let elapsed = (MonotonicClock.nanoseconds() - startedAt) / 1_000_000
             headers.addLowercased(name: "grpc-timeout", value: GRPCTimeout.format(milliseconds: max(1, timeout &- min(timeout, elapsed))))
         }
@@ -102,7 +108,8 @@ final class GRPCProxyCall {
         // Chained flow control, request direction: acknowledge what the instance's stream took.
         stream.onBytesSent = { [exchange] count in exchange.consume(count) }
         // Response direction: acknowledge to the instance what the client's stream took.
-        exchange.onBodyBytesSent = { [weak stream] count in stream?.consume(count) }
+        // (Through `self`, which holds the stream until `complete` clears this callback.)
+        exchange.onBodyBytesSent = { [self] count in upstream?.consume(count) }
         exchange.readBody(onData: { [self] bytes in requestData(bytes) }, onEnd: { [self] trailers in
             guard !finished else { return }
             if !requestScanner.isAtMessageBoundary {
@@ -139,10 +146,7 @@ final class GRPCProxyCall {
             finish(GRPCStatusHeaders.code(forHTTPStatus: head.status), "backend answered HTTP \(head.status)")
             return
         }
-        var headers = HTTPHeaders()
-        for field in head.headers where !HTTPHeaders.isConnectionSpecific(field.name) {
-            headers.addLowercased(name: field.name, value: field.value)
-        }
+        let headers = Self.relayable(head.headers)
         if headers["grpc-status"] != nil {
             trailersOnlyHead = headers
         } else {
@@ -171,12 +175,8 @@ final class GRPCProxyCall {
             finish(.internal, "backend instance \(route.instance.endpoint.instanceID) ended the stream without a gRPC status")
             return
         }
-        var relayed = HTTPHeaders()
-        for field in trailers where !HTTPHeaders.isConnectionSpecific(field.name) {
-            relayed.addLowercased(name: field.name, value: field.value)
-        }
         finished = true
-        exchange.sendTrailers(relayed)
+        exchange.sendTrailers(Self.relayable(trailers))
         complete(Self.status(in: trailers))
     }
 
@@ -185,9 +185,9 @@ final class GRPCProxyCall {
         finish(.unavailable, "backend instance \(route.instance.endpoint.instanceID) failed the call: \(reason)")
     }
 
-    private func deadlineExpired(after milliseconds: UInt64) {
+    private func deadlineExpired() {
         guard !finished else { return }
-        finish(.deadlineExceeded, "deadline of \(milliseconds) ms exceeded")
+        finish(.deadlineExceeded, "deadline of \(timeoutMilliseconds ?? 0) ms exceeded")
     }
 
     // MARK: Ending
@@ -209,7 +209,7 @@ final class GRPCProxyCall {
 
     /// Releases timers and callbacks (breaking the call ↔ exchange ↔ stream cycles) and logs.
     private func complete(_ code: GRPCStatusCode) {
-        deadline?.close()
+        if let deadline, let timerPool { timerPool.giveBack(deadline) }
         deadline = nil
         exchange.onAbort = nil
         exchange.onBodyBytesSent = nil
@@ -228,6 +228,17 @@ final class GRPCProxyCall {
         if name.hasPrefix("x-octobus-") { return name.hasPrefix("x-octobus-ext-") }
         if name == "authorization" { return !credentialUsed }
         return true
+    }
+
+    /// A backend's headers or trailers without connection-specific fields — as they are when
+    /// none is present (the usual case: no copy).
+    static func relayable(_ headers: HTTPHeaders) -> HTTPHeaders {
+        guard headers.contains(where: { HTTPHeaders.isConnectionSpecific($0.name) }) else { return headers }
+        var relayed = HTTPHeaders(capacity: headers.count)
+        for field in headers where !HTTPHeaders.isConnectionSpecific(field.name) {
+            relayed.addLowercased(name: field.name, value: field.value)
+        }
+        return relayed
     }
 
     static func status(in headers: HTTPHeaders) -> GRPCStatusCode {

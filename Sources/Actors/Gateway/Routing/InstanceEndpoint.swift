@@ -14,6 +14,11 @@ public struct InstanceEndpoint: Sendable, Equatable {
     public var pid: Int32?
     /// Host and port of a long-running instance's server (nil without a valid address).
     public var address: HostPort?
+    /// Identifies one process generation at one address (upstream pools key connections by
+    /// it); computed once here, not per call.
+    public var connectionKey: String
+    /// `host:port` for the upstream `:authority`.
+    public var authority: String
 
     init(_ record: InstanceRecord, mode: RuntimeMode) {
         instanceID = record.id
@@ -24,6 +29,8 @@ public struct InstanceEndpoint: Sendable, Equatable {
         listenAddress = record.listenAddress
         pid = record.pid
         address = record.listenAddress.isEmpty ? nil : try? HostPort(parsing: record.listenAddress)
+        connectionKey = "\(record.id)@\(record.listenAddress)#\(record.pid ?? 0)"
+        authority = address?.description ?? ""
     }
 
     /// Calls can be sent to it now: a long-running instance that passed its health check and
@@ -34,7 +41,4 @@ public struct InstanceEndpoint: Sendable, Equatable {
         case .longRunning: status == .running && address != nil
         }
     }
-
-    /// Identifies one process generation at one address (upstream pools key connections by it).
-    public var connectionKey: String { "\(instanceID)@\(listenAddress)#\(pid ?? 0)" }
 }

@@ -31,8 +31,8 @@ public final class HTTP2ClientConnection: TCPConnectionDelegate, LoopFlushable {
     public var onClose: (() -> Void)?
 
     public var activeStreamCount: Int { streams.count }
-    /// The peer's SETTINGS_MAX_CONCURRENT_STREAMS (nghttp2 assumes 100 until SETTINGS arrive,
-    /// and keeps submitted streams beyond it queued until one closes).
+    /// The peer's SETTINGS_MAX_CONCURRENT_STREAMS (nghttp2 assumes 100 until the peer's SETTINGS
+    /// arrive, and keeps submitted streams beyond it queued until one closes).
     public var remoteMaximumConcurrentStreams: Int {
         Int(nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS))
     }
@@ -122,9 +122,14 @@ public final class HTTP2ClientConnection: TCPConnectionDelegate, LoopFlushable {
         loop.assertInEventLoop()
         guard isUsable else { return nil }
         let stream = HTTP2ClientStream(connection: self)
-        var filtered = HTTPHeaders()
-        for field in headers where !HTTP2HeaderBlock.isConnectionSpecific(field.name) && !field.name.hasPrefix(":") && field.name != "host" {
-            filtered.addLowercased(name: field.name, value: field.value)
+        // Fields HTTP/2 forbids are dropped; usually there are none, and the list is used as is.
+        func allowed(_ field: HTTPField) -> Bool {
+            !HTTP2HeaderBlock.isConnectionSpecific(field.name) && !field.name.hasPrefix(":") && field.name != "host"
+        }
+        var filtered = headers
+        if !headers.allSatisfy(allowed) {
+            filtered = HTTPHeaders(capacity: headers.count)
+            for field in headers where allowed(field) { filtered.addLowercased(name: field.name, value: field.value) }
         }
         let pseudo = [(":method", method), (":scheme", scheme), (":authority", authority), (":path", path)]
         let streamID: Int32 = HTTP2HeaderBlock.withNameValues(pseudo: pseudo, headers: filtered) { nva, count in
@@ -211,8 +216,8 @@ public final class HTTP2ClientConnection: TCPConnectionDelegate, LoopFlushable {
         if stream.headerBytes > configuration.maximumHeaderListBytes {
             return Int32(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
         }
-        let nameString = String(decoding: name, as: UTF8.self)
-        let valueString = String(decoding: value, as: UTF8.self)
+        let nameString = HTTPHeaderStrings.string(name)
+        let valueString = HTTPHeaderStrings.string(value)
         if nameString == ":status" {
             stream.pendingStatus = Int(valueString) ?? 0
         } else if !nameString.hasPrefix(":") {
@@ -227,8 +232,9 @@ public final class HTTP2ClientConnection: TCPConnectionDelegate, LoopFlushable {
         switch UInt32(header.type) {
         case NGHTTP2_HEADERS.rawValue:
             guard let stream = streams[header.stream_id] else { return 0 }
-            let headers = stream.pendingHeaders
-            stream.pendingHeaders = HTTPHeaders()
+            // The next block (if any) is the trailers: a few fields.
+            var headers = HTTPHeaders(capacity: 4)
+            swap(&headers, &stream.pendingHeaders)
             if !stream.receivedHead {
                 if stream.pendingStatus >= 100 && stream.pendingStatus < 200 {
                     stream.pendingStatus = 0

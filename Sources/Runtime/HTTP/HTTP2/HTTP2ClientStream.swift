@@ -31,7 +31,7 @@ public final class HTTP2ClientStream {
     var requestEnded = false
     var receivedHead = false
     var pendingStatus = 0
-    var pendingHeaders = HTTPHeaders()
+    var pendingHeaders = HTTPHeaders(capacity: 8)
     var headerBytes = 0
     var unconsumedBytes = 0
     var outbound = ChunkQueue()

@@ -47,29 +47,45 @@ public final class HTTP2ConnectionPool {
             return
         }
         target.waiters.append(completion)
-        guard !target.connecting else { return }
+        if !target.connecting { open(target, name: name, host: host, port: port) }
+    }
+
+    /// Opens one more connection for `target`'s waiters. Each connection takes as many as the
+    /// peer allows at once (SETTINGS_MAX_CONCURRENT_STREAMS, 100 until the peer says): streams
+    /// beyond it would wait inside nghttp2 for a slot, forever if the calls before them are
+    /// long-lived streams; the rest wait for the next connection.
+    private func open(_ target: Target, name: String, host: String, port: Int) {
         target.connecting = true
+        // The pool lives as long as its loop's gateway context (the daemon's lifetime), so the
+        // callbacks hold it and the target strongly: weak references would give these objects
+        // side tables and make every retain of a connection take the slow path.
         HTTP2ClientConnection.connect(loop: loop, host: host, port: port, configuration: configuration, logger: logger) {
-            [weak self, weak target] result in
-            guard let self, let target else {
-                if case .success(let connection) = result { connection.close() }
-                return
-            }
+            [self, target] result in
             target.connecting = false
-            let waiters = target.waiters
-            target.waiters = []
-            if case .success(let connection) = result {
-                if self.targets[name] === target {
-                    target.connections.append(connection)
-                    connection.onClose = { [weak target, weak connection] in
-                        target?.connections.removeAll { $0 === connection }
-                    }
-                } else {
+            switch result {
+            case .failure:
+                let waiters = target.waiters
+                target.waiters = []
+                for waiter in waiters { waiter(result) }
+            case .success(let connection):
+                guard targets[name] === target else {
                     // The target changed while connecting: serve these waiters, then go away.
+                    let waiters = target.waiters
+                    target.waiters = []
                     connection.closeGracefully()
+                    for waiter in waiters { waiter(result) }
+                    return
                 }
+                target.connections.append(connection)
+                let closed = ObjectIdentifier(connection)
+                connection.onClose = { [target] in  // cleared once called: no lasting cycle
+                    target.connections.removeAll { ObjectIdentifier($0) == closed }
+                }
+                while !target.waiters.isEmpty, connection.activeStreamCount < connection.remoteMaximumConcurrentStreams {
+                    target.waiters.removeFirst()(.success(connection))
+                }
+                if !target.waiters.isEmpty { open(target, name: name, host: host, port: port) }
             }
-            for waiter in waiters { waiter(result) }
         }
     }
 

@@ -194,7 +194,7 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
               frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST else { return 0 }
         let streamID = frame.pointee.hd.stream_id
         let stream = HTTP2Exchange(connection: self, streamID: streamID)
-        stream.pendingHeaders.reserveCapacity(8)
+        stream.pendingHeaders.reserveCapacity(16)
         streams.insert(stream)
         nghttp2_session_set_stream_user_data(session, streamID, Unmanaged.passUnretained(stream).toOpaque())
         headerStream = Unmanaged.passUnretained(stream)
@@ -230,10 +230,10 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
             return 0
         }
         if stream.headersTooLarge { return 0 }
-        let valueString = String(decoding: value, as: UTF8.self)
+        let valueString = HTTPHeaderStrings.string(value)
         if stream.isDispatched {
             // A second header block: trailers.
-            stream.trailers.addLowercased(name: String(decoding: name, as: UTF8.self), value: valueString)
+            stream.trailers.addLowercased(name: HTTPHeaderStrings.string(name), value: valueString)
         } else if name.first == 58 { // ':' — nghttp2 already validated the pseudo-header set.
             switch name.count {
             case 7 where name[1] == 109: stream.method = valueString       // :method
@@ -242,7 +242,7 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
             default: break // :scheme is implied (h2c)
             }
         } else {
-            stream.pendingHeaders.addLowercased(name: String(decoding: name, as: UTF8.self), value: valueString)
+            stream.pendingHeaders.addLowercased(name: HTTPHeaderStrings.string(name), value: valueString)
         }
         return 0
     }
@@ -502,23 +502,24 @@ final class HTTP2ServerConnection: TCPConnectionDelegate, ServerConnection, Loop
 
     // MARK: Timers and shutdown
 
-    /// Preface not yet received: header timeout. No open streams: idle timeout. Otherwise none.
+    /// Preface not yet received: header timeout. No open streams: idle timeout (shorter before
+    /// the first request). Otherwise none. The timer is re-armed whenever the last stream
+    /// closes — once per request on a sequential connection — so its callbacks are made once.
     private func armTimer() {
         guard !closed else { return }
         if !receivedPreface {
-            timer.start(afterMilliseconds: server.configuration.headerTimeoutMilliseconds) { [unowned self] in
-                close()
-            }
+            timer.start(afterMilliseconds: server.configuration.headerTimeoutMilliseconds, closeOnTimeout)
         } else if streams.isEmpty {
             let configuration = server.configuration
-            timer.start(afterMilliseconds: hadRequest ? configuration.idleTimeoutMilliseconds : configuration.firstRequestTimeoutMilliseconds) {
-                [unowned self] in
-                beginGracefulShutdown()
-            }
+            timer.start(afterMilliseconds: hadRequest ? configuration.idleTimeoutMilliseconds : configuration.firstRequestTimeoutMilliseconds,
+                        goAwayOnTimeout)
         } else {
             timer.stop()
         }
     }
+
+    private lazy var closeOnTimeout: () -> Void = { [unowned self] in close() }
+    private lazy var goAwayOnTimeout: () -> Void = { [unowned self] in beginGracefulShutdown() }
 
     func beginGracefulShutdown() {
         guard !goingAway, !closed else { return }

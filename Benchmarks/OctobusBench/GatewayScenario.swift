@@ -1,0 +1,146 @@
+import Foundation
+
+/// The gRPC gateway against the same native backend called directly and behind nginx
+/// `grpc_pass` (upstream keepalive), in one run with interleaved rounds:
+/// unary throughput (h2load), added latency at one call in flight (h2load per-request log),
+/// server-streaming messages/s (our HTTP/2 client), and the daemon's RSS with 10,000 open
+/// streams over 1,000 connections.
+struct GatewayScenario {
+    let octobus: String
+    let bench: String
+    let rounds: Int
+    let requests: Int
+    let clients: Int
+    let streams: Int
+
+    func run() async throws -> String {
+        let work = NSTemporaryDirectory() + "octobus-bench-gateway-\(getpid())"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        try BenchPackage.write(to: work + "/package")
+        let body = work + "/add.bin"
+        try BenchPackage.addRequest.write(to: URL(fileURLWithPath: body))
+
+        var environment = ProcessInfo.processInfo.environment
+        environment["OCTOBUS_BENCH_BACKEND"] = bench
+        let daemon = try DaemonHandle(octobus: octobus, dataDirectory: work + "/data", logPath: work + "/daemon.log", environment: environment)
+        defer { daemon.stop() }
+        try daemon.cli(["service", "import", "native", work + "/package"])
+        try daemon.cli(["instance", "create", "b1", "--service", "native"])
+        try daemon.cli(["capset", "create", "bench"])
+        try daemon.cli(["capset", "add-instance", "bench", "b1"])
+        let instance = try JSONSerialization.jsonObject(with: Data(try daemon.cli(["instance", "get", "b1"]).utf8)) as? [String: Any]
+        guard let address = instance?["ListenAddr"] as? String, let backendPort = Int(address.split(separator: ":").last ?? "") else {
+            throw Harness.Failure(description: "no backend address")
+        }
+        let nginxPort = Harness.freePort()
+        let nginx = try startNginx(work: work, port: nginxPort, backendPort: backendPort)
+        defer { nginx.terminate(); nginx.waitUntilExit() }
+        usleep(500_000)
+        let idleRSS = Harness.rssKiB(pid: daemon.process.processIdentifier) ?? 0
+
+        Harness.progress("unary")
+        let routing = ["-H", "x-octobus-capset: bench", "-H", "x-octobus-instance: b1"]
+        let grpc = ["-d", body, "-H", "content-type: application/grpc", "-H", "te: trailers"]
+        let path = "/calculator.v1.CalculatorService/Add"
+        let targets: [(name: String, url: String, extra: [String])] = [
+            ("gateway", "http://127.0.0.1:\(daemon.port)\(path)", routing),
+            ("direct", "http://127.0.0.1:\(backendPort)\(path)", []),
+            ("nginx grpc_pass", "http://127.0.0.1:\(nginxPort)\(path)", []),
+        ]
+        let load = ["-n", String(requests), "-c", String(clients), "-m", String(streams)]
+        for target in targets { _ = try Harness.run("h2load", ["-n", "20000", "-c", String(clients), "-m", String(streams)] + grpc + target.extra + [target.url]) }
+        var rates: [String: [Double]] = [:]
+        for _ in 0..<rounds {
+            for target in targets {
+                let out = try Harness.run("h2load", load + grpc + target.extra + [target.url]).stdout
+                guard Harness.h2loadSucceeded(out) else { throw Harness.Failure(description: "\(target.name) run had failures:\n\(out)") }
+                rates[target.name, default: []].append(try Harness.h2loadRate(out))
+            }
+        }
+
+        Harness.progress("latency")
+        // Latency at one call in flight: p50/p99 from h2load's per-request log.
+        var latency: [String: (p50: Double, p99: Double)] = [:]
+        for target in targets.prefix(2) {
+            let log = work + "/latency-\(target.name).tsv"
+            _ = try Harness.run("h2load", ["-n", "20000", "-c", "1", "-m", "1", "--log-file", log] + grpc + target.extra + [target.url])
+            let samples = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+                .compactMap { $0.split(separator: "\t").last.flatMap { Double($0) } }.sorted()
+            guard !samples.isEmpty else { throw Harness.Failure(description: "no latency samples for \(target.name)") }
+            latency[target.name] = (samples[samples.count / 2], samples[samples.count * 99 / 100])
+        }
+
+        Harness.progress("streaming")
+        // Server streaming: 4 streams × 50,000 messages of 1 KiB, gateway vs direct.
+        let client = BenchStreamClient()
+        var streaming: [String: [Double]] = [:]
+        let metadata = [("x-octobus-capset", "bench"), ("x-octobus-instance", "b1")]
+        for _ in 0..<rounds {
+            streaming["gateway", default: []].append(try await client.countRate(port: daemon.port, metadata: metadata, streams: 4, count: 50_000, size: 1024))
+            streaming["direct", default: []].append(try await client.countRate(port: backendPort, metadata: [], streams: 4, count: 50_000, size: 1024))
+        }
+
+        Harness.progress("held streams")
+        // 10,000 open streams over 1,000 connections through the gateway.
+        let release = try await client.holdStreams(port: daemon.port, metadata: metadata, connections: 1000, perConnection: 10)
+        usleep(500_000)
+        let heldRSS = Harness.rssKiB(pid: daemon.process.processIdentifier) ?? 0
+        await release()
+
+        let gateway = Harness.median(rates["gateway"]!), direct = Harness.median(rates["direct"]!), nginxRate = Harness.median(rates["nginx grpc_pass"]!)
+        let streamGateway = Harness.median(streaming["gateway"]!), streamDirect = Harness.median(streaming["direct"]!)
+        func runs(_ name: String) -> String { rates[name]!.map { String(Int($0)) }.joined(separator: ", ") }
+        let added50 = latency["gateway"]!.p50 - latency["direct"]!.p50
+        return """
+        ### gRPC gateway: unary and streaming vs the backend direct and nginx grpc_pass (\(rounds) interleaved rounds, medians)
+
+        | path | unary requests/s (median) | runs |
+        |---|---|---|
+        | octobus gateway | \(Int(gateway)) | \(runs("gateway")) |
+        | backend direct | \(Int(direct)) | \(runs("direct")) |
+        | nginx grpc_pass (keepalive 64) | \(Int(nginxRate)) | \(runs("nginx grpc_pass")) |
+        | **gateway / direct** | **\(String(format: "%.2f", gateway / direct))** (target ≥ 0.6) | |
+        | **gateway / nginx** | **\(String(format: "%.2f", gateway / nginxRate))** (target ≥ 2) | |
+
+        Unary command: `h2load \(load.joined(separator: " ")) -d add.bin -H 'content-type: application/grpc' -H 'te: trailers' [routing headers] <url>`.
+
+        | latency at `-c 1 -m 1` (20,000 calls) | p50 µs | p99 µs |
+        |---|---|---|
+        | gateway | \(Int(latency["gateway"]!.p50)) | \(Int(latency["gateway"]!.p99)) |
+        | direct | \(Int(latency["direct"]!.p50)) | \(Int(latency["direct"]!.p99)) |
+        | **added by the gateway** | **\(Int(added50))** (target ≤ 50) | \(Int(latency["gateway"]!.p99 - latency["direct"]!.p99)) |
+
+        | server streaming (4 streams × 50,000 × 1 KiB) | messages/s (median) |
+        |---|---|
+        | gateway | \(Int(streamGateway)) |
+        | direct | \(Int(streamDirect)) |
+        | **gateway / direct** | **\(String(format: "%.2f", streamGateway / streamDirect))** (target ≥ 0.9) |
+
+        10,000 open streams over 1,000 connections through the gateway: daemon RSS \(heldRSS / 1024) MiB (idle \(idleRSS / 1024) MiB; target < 256 MiB).
+
+        """
+    }
+
+    private func startNginx(work: String, port: Int, backendPort: Int) throws -> Process {
+        let config = """
+        worker_processes 2;
+        daemon off;
+        pid \(work)/nginx.pid;
+        error_log \(work)/nginx-error.log warn;
+        events { worker_connections 4096; }
+        http {
+            access_log off;
+            client_body_temp_path \(work)/nginx-body;
+            upstream backend { server 127.0.0.1:\(backendPort); keepalive 64; keepalive_requests 10000000; }
+            server {
+                listen 127.0.0.1:\(port) http2;
+                keepalive_requests 10000000;
+                location / { grpc_pass grpc://backend; }
+            }
+        }
+        """
+        try config.write(toFile: work + "/nginx.conf", atomically: true, encoding: .utf8)
+        return try Harness.start("nginx", ["-c", work + "/nginx.conf", "-p", work], logPath: work + "/nginx.log")
+    }
+}
