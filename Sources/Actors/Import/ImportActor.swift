@@ -123,7 +123,8 @@ public actor ImportActor {
                 chmod(serviceStaging + "/descriptor.protoset", 0o644)
             }
             let service = try await committer.commit(stagedDir: serviceStaging, artifactName: artifactName, candidate: candidate,
-                                                     package: staged.package, name: name, allowScripts: request.allowScripts)
+                                                     package: staged.package, name: name, allowScripts: request.allowScripts,
+                                                     sdk: staged.sdk)
             environment.logger.info("service_imported", ["service_id": service.id, "version": service.packageVersion,
                                                          "descriptor": service.descriptorVersion])
             committed.append(Committed(service: service, restarted: [], restartErrors: []))

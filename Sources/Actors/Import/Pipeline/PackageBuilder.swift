@@ -13,6 +13,7 @@ struct PackageBuilder {
     let environment: ImportEnvironment
     let staging: String
     let npm: NpmRunner
+    let sdk: SDKSetup
     let policy: BuildPolicy
     let progress: ImportProgress
 
@@ -50,8 +51,11 @@ struct PackageBuilder {
                 try FileSystem.copyTree(sourceDir, to: buildDir) { $0 == "node_modules" }
             }
             try await environment.checkDiskUse(after: .buildPackage)
-            try await NpmInstaller(npm: npm, dependencies: LocalDependencies(source: dependencySource, sdk: environment.bundledSDK))
-                .install(packageDir: buildDir, includeDev: true)
+            let installer = NpmInstaller(npm: npm, dependencies: LocalDependencies(source: dependencySource, sdk: environment.bundledSDK),
+                                         sdk: sdk)
+            let plan = try installer.plan(packageDir: buildDir, shippedSDKVersion: nil, reinstall: true, includeDev: true)
+            try await installer.install(plan, packageDir: buildDir)
+            _ = try await environment.blocking("provide the SDK") { try installer.finish(plan, packageDir: buildDir) }
             if script == "build" {
                 let result = try await npm.run(["run", "build"], in: buildDir)
                 guard result.exit.succeeded, !result.timedOut else {
@@ -85,6 +89,6 @@ struct PackageBuilder {
         let packageVersion = try fetcher.packageVersion(packageDir)
         return PreparedPackage(packageDir: packageDir, artifactPath: artifact, version: version ?? packageVersion,
                                displaySource: displaySource, dependencySource: dependencySource,
-                               keptNodeModules: keptNodeModules)
+                               keptNodeModules: keptNodeModules, sourceTree: sourceDir)
     }
 }
