@@ -28,6 +28,8 @@ struct ImportPipeline {
         var sdk: SDKSource
         /// Service roots of the source that the packed package left out (recursive imports).
         var excludedRoots: [ExcludedRoot] = []
+        /// The bundled SDK's shared copy the runtime links to, when it runs on the bundled SDK.
+        var sdkCopy: String?
     }
 
     func stage() async throws(ImportError) -> Staged {
@@ -131,7 +133,8 @@ struct ImportPipeline {
             if self.request.reinstall { try FileSystem.removeTree(runtimeDir + "/node_modules") }
         }
         try await environment.checkDiskUse(after: .prepareRuntime)
-        let installer = NpmInstaller(npm: npm, dependencies: LocalDependencies(source: package.dependencySource, sdk: environment.bundledSDK),
+        let installer = NpmInstaller(npm: npm, dependencies: LocalDependencies(source: package.dependencySource, sdk: environment.bundledSDK,
+                                                                         sdkStandsIn: sdk.policy == .bundled),
                                      sdk: sdk)
         let shipped = request.reinstall ? nil : NpmInstaller.installedSDKVersion(package.packageDir)
         let plan = try installer.plan(packageDir: runtimeDir, shippedSDKVersion: shipped, reinstall: request.reinstall, includeDev: false)
@@ -162,7 +165,36 @@ struct ImportPipeline {
         }
         try await environment.checkDiskUse(after: .compileDescriptor)
         return Staged(staging: staging, package: package, runtimeDir: runtimeDir, candidates: candidates, sdk: sdkSource,
-                      excludedRoots: excluded)
+                      excludedRoots: excluded, sdkCopy: sdkSource.isBundled ? sdk.bundledCopy : nil)
+    }
+
+    /// The local directory and scan root of a recursive import of a directory of packages
+    /// (``CatalogDiscovery``), or nil for any other import.
+    func catalogSource() throws(ImportError) -> (source: String, scanRoot: String)? {
+        guard request.recursive else { return nil }
+        let (base, scanRoot) = try ImportSource.splitServiceDir(request.source)
+        guard case .localDirectory(let path) = try ImportSource.classify(base, kind: { FileSystem.kind($0) }),
+              CatalogDiscovery.isCatalog(path), FileSystem.isDirectory(path + "/" + scanRoot)
+        else { return nil }
+        return (path, scanRoot)
+    }
+
+    /// Stages every package of a directory of packages (``CatalogImport``).
+    func stageCatalog(source: String, scanRoot: String) async throws(ImportError) -> CatalogImport.Outcome {
+        let staging = baseEnvironment.servicesDirectory + "/.staging-recursive-import"
+        let environment = baseEnvironment.working(in: staging)
+        try await environment.blocking("prepare staging directory") {
+            try FileSystem.removeTree(staging)
+            try FileSystem.createDirectories(staging, mode: 0o755)
+        }
+        let npm = NpmRunner(environment: environment, allowScripts: request.allowScripts, offline: request.offline)
+        let sdk = try await prepareSDK(environment)
+        var outcome = try await CatalogImport(environment: environment, request: request, progress: progress, npm: npm, sdk: sdk,
+                                              staging: staging).stage(source: source, scanRoot: scanRoot)
+        for index in outcome.staged.indices where outcome.staged[index].sdk.isBundled {
+            outcome.staged[index].sdkCopy = sdk.bundledCopy
+        }
+        return outcome
     }
 
     /// The SDK this import provides (the daemon's SDK read, its shared copy made).

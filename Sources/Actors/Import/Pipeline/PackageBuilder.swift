@@ -17,7 +17,22 @@ struct PackageBuilder {
     let policy: BuildPolicy
     let progress: ImportProgress
 
+    /// What to pack: the source tree itself, or a build copy after its script ran.
+    struct PackPlan: Sendable {
+        var packDir: String
+        /// `node_modules` of a script build, reused for the runtime dir.
+        var keptNodeModules: String?
+        /// Whether `npm pack` may run lifecycle scripts (only after a build, which installed dev dependencies).
+        var runScripts: Bool
+    }
+
     func build(sourceDir: String, displaySource: String, version: String?, dependencySource: DependencySource) async throws(ImportError) -> PreparedPackage {
+        let plan = try await prepare(sourceDir: sourceDir, dependencySource: dependencySource)
+        return try await pack(plan, sourceDir: sourceDir, displaySource: displaySource, version: version, dependencySource: dependencySource)
+    }
+
+    /// Decides how the source tree becomes a package, and runs its build script when it needs one.
+    func prepare(sourceDir: String, dependencySource: DependencySource) async throws(ImportError) -> PackPlan {
         let manifest = try PackageJSON.load(sourceDir)
         let targets = PackageEntry.allTargets(packageDir: sourceDir)
         // Without any bin there is nothing a build could produce an entry for.
@@ -51,7 +66,8 @@ struct PackageBuilder {
                 try FileSystem.copyTree(sourceDir, to: buildDir) { $0 == "node_modules" }
             }
             try await environment.checkDiskUse(after: .buildPackage)
-            let installer = NpmInstaller(npm: npm, dependencies: LocalDependencies(source: dependencySource, sdk: environment.bundledSDK),
+            let installer = NpmInstaller(npm: npm, dependencies: LocalDependencies(source: dependencySource, sdk: environment.bundledSDK,
+                                                                             sdkStandsIn: sdk.policy == .bundled),
                                          sdk: sdk)
             let plan = try installer.plan(packageDir: buildDir, shippedSDKVersion: nil, reinstall: true, includeDev: true)
             try await installer.install(plan, packageDir: buildDir)
@@ -69,7 +85,13 @@ struct PackageBuilder {
                 throw ImportError("package.json bin target does not exist after running the \(script) script")
             }
         }
+        return PackPlan(packDir: packDir, keptNodeModules: keptNodeModules, runScripts: runScripts)
+    }
 
+    /// `npm pack` as planned, then the tarball unpacked as the package.
+    func pack(_ plan: PackPlan, sourceDir: String, displaySource: String, version: String?,
+              dependencySource: DependencySource) async throws(ImportError) -> PreparedPackage {
+        let (packDir, keptNodeModules, runScripts) = (plan.packDir, plan.keptNodeModules, plan.runScripts)
         let packed = staging + "/packed"
         try await environment.blocking("prepare pack directory") { try FileSystem.createDirectories(packed, mode: 0o755) }
         // Without a build, lifecycle scripts (prepare, prepack) must not run: their dev
@@ -82,8 +104,15 @@ struct PackageBuilder {
               FileSystem.isRegularFile(packed + "/" + file) else {
             throw ImportError("npm pack did not produce a tarball: \(result.diagnostics)")
         }
-        let artifact = staging + "/" + file
-        try await environment.blocking("move artifact") { try FileSystem.rename(packed + "/" + file, to: artifact) }
+        return try await unpack(packed + "/" + file, sourceDir: sourceDir, displaySource: displaySource, version: version,
+                                dependencySource: dependencySource, keptNodeModules: keptNodeModules)
+    }
+
+    /// Moves a tarball `npm pack` made into the staging directory and unpacks it as the package.
+    func unpack(_ tarball: String, sourceDir: String, displaySource: String, version: String?, dependencySource: DependencySource,
+                keptNodeModules: String?) async throws(ImportError) -> PreparedPackage {
+        let artifact = staging + "/" + String(tarball.split(separator: "/").last ?? "package.tgz")
+        try await environment.blocking("move artifact") { try FileSystem.rename(tarball, to: artifact) }
         let fetcher = PackageFetcher(environment: environment, staging: staging, npm: npm)
         let packageDir = try await fetcher.extract(artifact)
         let packageVersion = try fetcher.packageVersion(packageDir)

@@ -23,6 +23,11 @@ enum SDKSource: Sendable, Equatable {
     /// local dependency inside the package.
     case vendored(String?)
 
+    var isBundled: Bool {
+        if case .bundled = self { return true }
+        return false
+    }
+
     /// The stored and displayed form: `bundled 0.6.1`, `registry 0.5.3`, `vendored`, or "".
     var recorded: String {
         switch self {
