@@ -34,7 +34,15 @@ struct NpmInstaller {
         var shareKey: String?
         /// Dependencies npm has to provide (for messages: which services a failed one blocks).
         var needed: [String]
+        /// The package's own install lifecycle scripts, in npm's order, when the install names
+        /// packages explicitly: `npm install <specs>` does not run them as a bare `npm install`
+        /// would, so with `allow_scripts` they are run around it.
+        var rootScripts: [String] = []
     }
+
+    /// The root package's lifecycle scripts a bare `npm install` runs, in its order; the
+    /// first runs before the dependencies are installed, the rest after.
+    static let rootLifecycle = ["preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare", "postprepare"]
 
     /// SPEC §3.3: npm is skipped without package.json, when every dependency is already in
     /// node_modules (unless reinstalling), or when a local dependency is missing. The bundled SDK
@@ -81,6 +89,9 @@ struct NpmInstaller {
         arguments.append(includeDev ? "--include=dev" : "--omit=dev")
         if !explicit.isEmpty { arguments += ["--no-save"] + explicit.sorted() }
         plan.arguments = arguments
+        if !explicit.isEmpty, let scripts = manifest["scripts"]?.objectValue {
+            plan.rootScripts = Self.rootLifecycle.filter { !(scripts[$0]?.stringValue ?? "").isEmpty }
+        }
 
         let ownLocals = locals.contains { !($0.name == BundledSDK.packageName && bundling) }
         if !hasLock, !ownLocals, !FileSystem.exists(packageDir + "/node_modules") {
@@ -100,12 +111,22 @@ struct NpmInstaller {
     /// it (``NpmFailure``); `blocks` says which services wait on it.
     func install(_ plan: Plan, packageDir: String, blocks: String? = nil) async throws(ImportError) {
         guard plan.skipReason == nil else { return }
+        let scripts = npm.allowScripts ? plan.rootScripts : []
+        if scripts.first == "preinstall" { try await runScript("preinstall", in: packageDir) }
         let result = try await npm.run(plan.arguments, in: packageDir)
         guard result.exit.succeeded, !result.timedOut else {
             if !result.timedOut, let failure = NpmFailure.parse(result.stderrText) {
                 throw ImportError(failure.message(blocks: blocks))
             }
             throw ImportError("npm \(plan.arguments[0]) failed (\(result.failureSummary)): \(RedactedURL.redact(result.diagnostics))")
+        }
+        for script in scripts where script != "preinstall" { try await runScript(script, in: packageDir) }
+    }
+
+    private func runScript(_ script: String, in packageDir: String) async throws(ImportError) {
+        let result = try await npm.run(["run-script", script], in: packageDir)
+        guard result.exit.succeeded, !result.timedOut else {
+            throw ImportError("the package's \"\(script)\" script failed (\(result.failureSummary)): \(RedactedURL.redact(result.diagnostics))")
         }
     }
 
