@@ -53,7 +53,7 @@ struct ImportPipeline {
             try FileSystem.createDirectories(staging, mode: 0o755)
         }
         let npm = NpmRunner(environment: environment, allowScripts: request.allowScripts, offline: request.offline)
-        let sdk = try await prepareSDK(environment)
+        let sdk = await prepareSDK(environment)
 
         // prepare_source (+ build_package)
         progress.status(.prepareSource, "preparing source \(Self.describe(source))")
@@ -188,7 +188,7 @@ struct ImportPipeline {
             try FileSystem.createDirectories(staging, mode: 0o755)
         }
         let npm = NpmRunner(environment: environment, allowScripts: request.allowScripts, offline: request.offline)
-        let sdk = try await prepareSDK(environment)
+        let sdk = await prepareSDK(environment)
         var outcome = try await CatalogImport(environment: environment, request: request, progress: progress, npm: npm, sdk: sdk,
                                               staging: staging).stage(source: source, scanRoot: scanRoot)
         for index in outcome.staged.indices where outcome.staged[index].sdk.isBundled {
@@ -198,12 +198,12 @@ struct ImportPipeline {
     }
 
     /// The SDK this import provides (the daemon's SDK read, its shared copy made).
-    func prepareSDK(_ environment: ImportEnvironment) async throws(ImportError) -> SDKSetup {
+    func prepareSDK(_ environment: ImportEnvironment) async -> SDKSetup {
         let policy = request.sdk
         let directory = environment.bundledSDK
         let services = environment.servicesDirectory
-        return try await environment.blocking("prepare the bundled SDK") {
-            try SDKSetup.prepare(policy: policy, sdkDirectory: directory, servicesDirectory: services)
+        return await environment.pool.run {
+            SDKSetup.prepare(policy: policy, sdkDirectory: directory, servicesDirectory: services)
         }
     }
 

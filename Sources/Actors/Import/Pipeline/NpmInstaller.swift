@@ -83,7 +83,12 @@ struct NpmInstaller {
         let sections = includeDev ? LocalDependencies.sections : LocalDependencies.sections.filter { $0 != "devDependencies" }
         var explicit = locals.filter { sections.contains($0.section) && !(bundling && $0.name == BundledSDK.packageName) }
             .map { "\($0.name)@file:\($0.path)" }
-        if bundling, let bundledCopy { explicit.append("\(BundledSDK.packageName)@file:\(bundledCopy)") }
+        if bundling {
+            guard let bundledCopy else {
+                throw ImportError("the bundled SDK could not be stored in \(self.sdk.store.directory): \(self.sdk.copyError ?? "unknown error")")
+            }
+            explicit.append("\(BundledSDK.packageName)@file:\(bundledCopy)")
+        }
         let hasLock = FileSystem.isRegularFile(packageDir + "/package-lock.json") || FileSystem.isRegularFile(packageDir + "/npm-shrinkwrap.json")
         var arguments = [hasLock && explicit.isEmpty ? "ci" : "install", "--no-audit", "--no-fund", "--install-links"]
         arguments.append(includeDev ? "--include=dev" : "--omit=dev")
@@ -135,7 +140,9 @@ struct NpmInstaller {
     func finish(_ plan: Plan, packageDir: String) throws -> SDKSource {
         switch plan.sdk {
         case .bundled:
-            guard let bundledCopy else { throw ImportError("the bundled SDK's shared copy was not prepared") }
+            guard let bundledCopy else {
+                throw ImportError("the bundled SDK could not be stored in \(sdk.store.directory): \(sdk.copyError ?? "unknown error")")
+            }
             try sdk.store.link(bundledCopy, into: packageDir)
             return plan.sdk
         case .registry:
