@@ -262,6 +262,13 @@ def test_service_roots_left_out_of_the_packed_package_are_reported(airgapped, tm
     assert 'service root "services/beta"' in failure["error"] and "not in the packed package" in failure["error"]
     assert 'service root "services/beta"' in result.stderr
     assert not service_dir(airgapped, "beta").exists()
+    # the same package imported on its own (one package, several roots): reported the same way
+    result = import_cli(airgapped, None, pkg, recursive=True)
+    assert result.returncode == 1, result.stderr
+    complete = json.loads(result.stdout)
+    assert [s["ID"] for s in complete["services"]] == ["alpha"]
+    assert [(f["package"], f["service_id"], f["stage"]) for f in complete["failed"]] == [(".", "beta", "validate_manifest")]
+    assert not service_dir(airgapped, "beta").exists()
 
 
 # -- why an instance did not start ------------------------------------------------------------------

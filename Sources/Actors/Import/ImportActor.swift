@@ -110,7 +110,11 @@ public actor ImportActor {
             return try await commitCatalog(staged, request: request, progress: progress)
         }
         let staged = try await pipeline.stage()
-        return Outcome(committed: try await commit(staged, request: request, progress: progress))
+        // Service roots the pack left out are reported with the result, not only as progress.
+        let excluded = staged.excludedRoots.map {
+            ImportFailure(package: ".", serviceID: $0.serviceID, stage: .validateManifest, error: $0.message)
+        }
+        return Outcome(committed: try await commit(staged, request: request, progress: progress), failures: excluded)
     }
 
     /// Commits each staged package of a directory of packages; a service whose commit fails
@@ -121,7 +125,7 @@ public actor ImportActor {
         let total = outcome.staged.reduce(0) { $0 + $1.candidates.count }
         var current = 0
         for staged in outcome.staged {
-            let package = String(staged.package.displaySource.split(separator: "/").last ?? "")
+            let package = staged.catalogPackage ?? staged.package.displaySource
             do throws(ImportError) {
                 result.committed += try await commit(staged, request: request, progress: progress, numbering: (current, total))
             } catch {

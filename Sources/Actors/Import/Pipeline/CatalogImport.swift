@@ -122,7 +122,8 @@ struct CatalogImport {
             }
             guard let package = member.package else { continue }
             staged.append(ImportPipeline.Staged(staging: member.staging, package: package, runtimeDir: member.runtimeDir,
-                                                candidates: member.candidates, sdk: member.sdk, excludedRoots: member.excluded))
+                                                candidates: member.candidates, sdk: member.sdk, excludedRoots: member.excluded,
+                                                catalogPackage: member.relative))
         }
         // Free the disk of packages that dropped out now; the rest goes with the staging directory.
         let dropped = members.filter { !$0.alive }.map(\.staging)

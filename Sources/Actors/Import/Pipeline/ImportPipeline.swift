@@ -30,6 +30,8 @@ struct ImportPipeline {
         var excludedRoots: [ExcludedRoot] = []
         /// The bundled SDK's shared copy the runtime links to, when it runs on the bundled SDK.
         var sdkCopy: String?
+        /// The package's directory relative to the scan root, in a directory of packages.
+        var catalogPackage: String?
     }
 
     func stage() async throws(ImportError) -> Staged {
