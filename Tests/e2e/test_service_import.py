@@ -451,19 +451,23 @@ def test_import_directory_with_a_file_dependency(octobus, pkg):
 # -- --offline / --reinstall ----------------------------------------------------------------
 
 def test_offline_installs_from_the_npm_cache_only(start_octobus, pkg, npm_registry, tmp_path):
+    # --sdk registry: npm installs the SDK like any dependency (by default the daemon's own
+    # SDK serves it and no registry is involved; test_import_offline.py covers that).
     d = start_octobus(npm_cache=tmp_path / "warm-cache")
     mark = npm_registry.mark()
-    imported(d, "online", pkg.example("calculator-js"))
+    svc = imported(d, "online", pkg.example("calculator-js"), "--sdk", "registry")["service"]
     assert npm_registry.requests_since(mark), "the first import must fetch the SDK"
+    assert svc["SDK"] == f"registry {sdk_version()}"
     mark = npm_registry.mark()
-    imported(d, "offline", pkg.example("calculator-js"), "--offline")
+    imported(d, "offline", pkg.example("calculator-js"), "--offline", "--sdk", "registry")
     assert npm_registry.requests_since(mark) == []
     assert runtime_sdk_version(d, "offline") == sdk_version()
     # a cold cache cannot satisfy --offline, and the registry is still not asked
     cold = start_octobus(npm_cache=tmp_path / "cold-cache")
     mark = npm_registry.mark()
-    result = import_cli(cold, "offline", pkg.example("calculator-js"), "--offline")
+    result = import_cli(cold, "offline", pkg.example("calculator-js"), "--offline", "--sdk", "registry")
     assert result.returncode == 1
+    assert "is not in the npm cache and --offline forbids fetching it" in error_text(result), result.stderr
     assert npm_registry.requests_since(mark) == []
     assert_nothing_committed(cold, "offline")
 
@@ -474,15 +478,22 @@ def test_reinstall_replaces_shipped_node_modules(octobus, pkg, npm_registry, tmp
     archive = make_tgz(src, tmp_path / "with-node-modules.tgz")
     marker = Path("node_modules") / "@chaitin-ai" / "octobus-sdk" / "BUNDLED_BY_TEST"
     mark = npm_registry.mark()
-    imported(octobus, "kept", archive)
+    assert imported(octobus, "kept", archive)["service"]["SDK"] == f"vendored {sdk_version()}"
     # every dependency already in node_modules: no install
     assert (service_dir(octobus, "kept") / "runtime" / marker).is_file()
     assert npm_registry.requests_since(mark) == []
     mark = npm_registry.mark()
-    imported(octobus, "fresh", archive, "--reinstall")
+    svc = imported(octobus, "fresh", archive, "--reinstall", "--sdk", "registry")["service"]
     assert not (service_dir(octobus, "fresh") / "runtime" / marker).exists()
     assert runtime_sdk_version(octobus, "fresh") == sdk_version()
     assert npm_registry.requests_since(mark), "--reinstall must install from the registry"
+    assert svc["SDK"] == f"registry {sdk_version()}"
+    # by default the reinstalled SDK is the daemon's own, and npm is not asked at all
+    mark = npm_registry.mark()
+    svc = imported(octobus, "bundled", archive, "--reinstall")["service"]
+    assert not (service_dir(octobus, "bundled") / "runtime" / marker).exists()
+    assert svc["SDK"] == f"bundled {sdk_version()}"
+    assert npm_registry.requests_since(mark) == []
 
 
 # -- names --------------------------------------------------------------------------------

@@ -54,9 +54,9 @@ extension AdminAPI {
             }
         }
         logger.info("service_import_started", ["service_id": request.serviceID ?? "(recursive)", "source": RedactedURL.redact(request.source)])
-        let committed: [ImportActor.Committed]
+        let outcome: ImportActor.Outcome
         do {
-            committed = try await imports.run(request, progress: progress)
+            outcome = try await imports.run(request, progress: progress)
         } catch {
             let message = RedactedURL.redact(error.message)
             logger.warning("service_import_failed", ["service_id": request.serviceID ?? "(recursive)", "error": message])
@@ -69,13 +69,18 @@ extension AdminAPI {
         }
         // New descriptors and methods reach the routing table (bindings stay as they were, SPEC §3.4).
         await routing.servicesChanged()
-        let degraded = committed.contains { !$0.restartErrors.isEmpty }
+        let committed = outcome.committed
+        // Degraded: an instance failed to restart, or some packages of a recursive import failed.
+        let degraded = committed.contains { !$0.restartErrors.isEmpty } || !outcome.failures.isEmpty
         var result = JSONObject()
         if request.recursive {
             result["services"] = .array(committed.map { $0.service.json })
             result["service_count"] = .int(committed.count)
             result["restarted_instances"] = .object(JSONObject(committed.map { ($0.service.id, .array($0.restarted.map(JSONValue.string))) }))
             result["restart_errors"] = .object(JSONObject(committed.map { ($0.service.id, .array($0.restartErrors.map(JSONValue.string))) }))
+            if !outcome.failures.isEmpty {
+                result["failed"] = .array(outcome.failures.map(\.json))
+            }
         } else {
             let only = committed[0]
             result["service"] = only.service.json

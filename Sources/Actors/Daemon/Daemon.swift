@@ -18,6 +18,8 @@ public struct DaemonConfiguration: Sendable {
     public var shutdownGraceMilliseconds: UInt64 = 10_000
     /// Unpacked-size and disk bounds per import.
     public var importLimits = ImportLimits()
+    /// `octobus serve --sdk-dir`: the SDK imports provide (else `$OCTOBUS_SDK_DIR`, else found beside the binary).
+    public var sdkDirectory: String?
 
     public init(address: HostPort, dataDirectory: String) {
         self.address = address
@@ -86,7 +88,12 @@ public enum Daemon {
         var importEnvironment = ImportEnvironment(servicesDirectory: paths.servicesDirectory, loop: group.loops[0], pool: .shared,
                                                   logger: logger, toolEnvironment: environment)
         importEnvironment.limits = configuration.importLimits
-        importEnvironment.bundledSDK = BundledSDK.locate(environment: environment, executable: FileSystem.realPath("/proc/self/exe"))
+        importEnvironment.bundledSDK = BundledSDK.locate(environment: environment, executable: FileSystem.realPath("/proc/self/exe"),
+                                                         configured: configuration.sdkDirectory)
+        if let directory = configuration.sdkDirectory ?? environment["OCTOBUS_SDK_DIR"], !directory.isEmpty,
+           importEnvironment.bundledSDK == nil {
+            logger.warning("bundled_sdk_missing", ["dir": directory, "error": "not the @chaitin-ai/octobus-sdk package"])
+        }
         let imports = ImportActor(environment: importEnvironment, store: store, state: state, restarter: supervisor)
         let api = AdminAPI(state: state, store: store, imports: imports, supervisor: supervisor,
                            instances: InstanceOperations(store: store, supervisor: supervisor, pool: .shared, logger: logger,
@@ -128,7 +135,7 @@ public enum Daemon {
         }
         logger.info("daemon_listening", ["addr": bound.description, "data_dir": dataDirectory.path,
                                          "loops": String(group.loops.count), "pid": String(getpid()),
-                                         "malloc": AllocatorTuning.state.rawValue])
+                                         "malloc": AllocatorTuning.state.rawValue, "sdk": importEnvironment.bundledSDK ?? "none"])
 
         if !access.listensOnLoopback {
             logger.warning("admin_api_exposed", [

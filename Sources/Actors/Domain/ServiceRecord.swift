@@ -21,6 +21,9 @@ public struct ServiceRecord: Sendable, Equatable {
     public var secretSchemaPath: String = ""
     /// Whether the import that produced this version ran package scripts (`--allow-scripts`).
     public var allowScripts = false
+    /// Which SDK the service runs on: `bundled <version>` (the daemon's own), `registry <version>`
+    /// (installed by npm), `vendored [<version>]` (shipped in the package), or "" (none).
+    public var sdk = ""
     public var createdAt: String = ""
     public var updatedAt: String = ""
 
@@ -40,7 +43,7 @@ public struct ServiceRecord: Sendable, Equatable {
             "DescriptorVersion": .string(descriptorVersion), "Methods": methods,
             "NodeEntry": .string(nodeEntry), "ServiceRoot": .string(serviceRoot), "RuntimeMode": .string(runtimeMode.rawValue),
             "ConfigSchemaPath": .string(configSchemaPath), "SecretSchemaPath": .string(secretSchemaPath),
-            "AllowScripts": .bool(allowScripts),
+            "AllowScripts": .bool(allowScripts), "SDK": .string(sdk),
             "CreatedAt": .string(createdAt), "UpdatedAt": .string(updatedAt),
         ])
     }

@@ -57,8 +57,15 @@ public actor ImportActor {
         }
     }
 
+    /// What an import did: the committed services and, for a recursive import of a directory
+    /// of packages, the packages and services that were not imported.
+    struct Outcome: Sendable {
+        var committed: [Committed]
+        var failures: [ImportFailure] = []
+    }
+
     /// Imports and returns the committed services (one, or several for recursive imports).
-    func run(_ request: ImportRequest, progress: ImportProgress) async throws(ImportError) -> [Committed] {
+    func run(_ request: ImportRequest, progress: ImportProgress) async throws(ImportError) -> Outcome {
         await acquire(.importing)
         defer { release(.importing) }
         // Staging directories are removed before this returns, on every path: a cleanup left
@@ -67,13 +74,23 @@ public actor ImportActor {
             ? [".staging-recursive-import"]
             : [".staging-\(request.serviceID ?? "")"]
         do {
-            let committed = try await stageAndCommit(request, progress: progress)
-            await removeStaging(stagingNames + committed.map { ".staging-\($0.service.id)" })
-            return try await restartInstances(committed, request: request, progress: progress)
+            var outcome = try await stageAndCommit(request, progress: progress)
+            await removeStaging(stagingNames + outcome.committed.map { ".staging-\($0.service.id)" } + (request.recursive ? recursiveStagingNames : []))
+            await Self.pruneSDKStore(environment)
+            outcome.committed = try await restartInstances(outcome.committed, request: request, progress: progress)
+            return outcome
         } catch {
             await removeStaging(stagingNames + (request.recursive ? recursiveStagingNames : []))
+            await Self.pruneSDKStore(environment)
             throw error
         }
+    }
+
+    /// Removes shared SDK copies no runtime links to (an import that failed, or used none,
+    /// or services deleted since), after the staging directories are gone.
+    private static func pruneSDKStore(_ environment: ImportEnvironment) async {
+        let store = SDKStore(servicesDirectory: environment.servicesDirectory)
+        await environment.pool.run { store.prune(keeping: nil) }
     }
 
     /// Per-service staging directories a failed recursive import may have created.
@@ -86,17 +103,60 @@ public actor ImportActor {
         _ = await environment.pool.run { for path in paths { try? FileSystem.removeTree(path) } }
     }
 
-    private func stageAndCommit(_ request: ImportRequest, progress: ImportProgress) async throws(ImportError) -> [Committed] {
+    private func stageAndCommit(_ request: ImportRequest, progress: ImportProgress) async throws(ImportError) -> Outcome {
         let pipeline = ImportPipeline(environment: environment, request: request, progress: progress)
+        if let catalog = try pipeline.catalogSource() {
+            let staged = try await pipeline.stageCatalog(source: catalog.source, scanRoot: catalog.scanRoot)
+            return try await commitCatalog(staged, request: request, progress: progress)
+        }
         let staged = try await pipeline.stage()
+        // Service roots the pack left out are reported with the result, not only as progress.
+        let excluded = staged.excludedRoots.map {
+            ImportFailure(package: ".", serviceID: $0.serviceID, stage: .validateManifest, error: $0.message)
+        }
+        return Outcome(committed: try await commit(staged, request: request, progress: progress), failures: excluded)
+    }
+
+    /// Commits each staged package of a directory of packages; a service whose commit fails
+    /// joins the failures (its files rolled back), the others are committed.
+    private func commitCatalog(_ outcome: CatalogImport.Outcome, request: ImportRequest,
+                               progress: ImportProgress) async throws(ImportError) -> Outcome {
+        var result = Outcome(committed: [], failures: outcome.failures)
+        let total = outcome.staged.reduce(0) { $0 + $1.candidates.count }
+        var current = 0
+        for staged in outcome.staged {
+            let package = staged.catalogPackage ?? staged.package.displaySource
+            do throws(ImportError) {
+                result.committed += try await commit(staged, request: request, progress: progress, numbering: (current, total))
+            } catch {
+                let ids = staged.candidates.map(\.serviceID)
+                result.failures.append(ImportFailure(package: package, serviceID: ids.count == 1 ? ids[0] : nil, stage: .commitService,
+                                                     error: error.message))
+                progress.status(.commitService, "not imported: \(error.message)", error: error.message)
+                await removeStaging(ids.map { ".staging-\($0)" })
+            }
+            current += staged.candidates.count
+        }
+        if result.committed.isEmpty {
+            let reasons = result.failures.prefix(10).map { "\($0.package)\($0.serviceID.map { " (\($0))" } ?? ""): \($0.error)" }
+            throw ImportError("no service was imported: " + reasons.joined(separator: "; "))
+        }
+        return result
+    }
+
+    /// Commits the services of one staged package (SPEC §3.4).
+    private func commit(_ staged: ImportPipeline.Staged, request: ImportRequest, progress: ImportProgress,
+                        numbering: (before: Int, total: Int)? = nil) async throws(ImportError) -> [Committed] {
         await acquire(.serviceFiles)
         defer { release(.serviceFiles) }
         var committed: [Committed] = []
         let committer = ServiceCommitter(environment: environment, store: store)
         let artifactName = String(staged.package.artifactPath.split(separator: "/").last ?? "package.tgz")
+        // A package with one service moves its staged files; several services each get a copy.
+        let moveFiles = !request.recursive || (numbering != nil && staged.candidates.count == 1)
         for (index, candidate) in staged.candidates.enumerated() {
-            let current = request.recursive ? index + 1 : nil
-            let total = request.recursive ? staged.candidates.count : nil
+            let current = request.recursive ? (numbering?.before ?? 0) + index + 1 : nil
+            let total = request.recursive ? numbering?.total ?? staged.candidates.count : nil
             progress.status(.commitService, "committing service \(candidate.serviceID)", serviceID: request.recursive ? candidate.serviceID : nil,
                             current: current, total: total)
             let existing = try? await store.service(id: candidate.serviceID)
@@ -105,13 +165,20 @@ public actor ImportActor {
             let serviceStaging = request.recursive
                 ? environment.servicesDirectory + "/.staging-\(candidate.serviceID)"
                 : staged.staging + "/commit"
+            let sdkCopy = staged.sdkCopy
+            let sdkStore = SDKStore(servicesDirectory: environment.servicesDirectory)
+            let sdkInstall = SDKStore.installPath(runtimeDir: staged.runtimeDir)
             try await environment.blocking("assemble service directory") {
                 try FileSystem.removeTree(serviceStaging)
                 try FileSystem.createDirectories(serviceStaging, mode: 0o755)
-                if request.recursive {
+                if !moveFiles {
                     try FileSystem.copyFile(staged.package.artifactPath, to: serviceStaging + "/" + artifactName, mode: 0o644)
                     try FileSystem.copyTree(staged.package.packageDir, to: serviceStaging + "/package")
-                    try FileSystem.copyTree(staged.runtimeDir, to: serviceStaging + "/runtime")
+                    // The bundled SDK stays one shared copy: linked again, never copied.
+                    try FileSystem.copyTree(staged.runtimeDir, to: serviceStaging + "/runtime") {
+                        sdkCopy != nil && staged.runtimeDir + "/" + $0 == sdkInstall
+                    }
+                    if let sdkCopy { try sdkStore.link(sdkCopy, into: serviceStaging + "/runtime") }
                     try FileSystem.copyFile(candidate.descriptorPath, to: serviceStaging + "/descriptor.protoset", mode: 0o644)
                 } else {
                     try FileSystem.rename(staged.package.artifactPath, to: serviceStaging + "/" + artifactName)
@@ -123,7 +190,8 @@ public actor ImportActor {
                 chmod(serviceStaging + "/descriptor.protoset", 0o644)
             }
             let service = try await committer.commit(stagedDir: serviceStaging, artifactName: artifactName, candidate: candidate,
-                                                     package: staged.package, name: name, allowScripts: request.allowScripts)
+                                                     package: staged.package, name: name, allowScripts: request.allowScripts,
+                                                     sdk: staged.sdk)
             environment.logger.info("service_imported", ["service_id": service.id, "version": service.packageVersion,
                                                          "descriptor": service.descriptorVersion])
             committed.append(Committed(service: service, restarted: [], restartErrors: []))

@@ -17,6 +17,8 @@ struct ImportRequest: Sendable {
     /// Run npm lifecycle scripts and build scripts (the package's and its dependencies'),
     /// and honour the package's `.npmrc`. Off by default: an import runs no package code.
     var allowScripts = false
+    /// Where a dependency on `@chaitin-ai/octobus-sdk` comes from (``SDKRule``).
+    var sdk = SDKPolicy.bundled
 
     init(source: String) {
         self.source = source
@@ -24,7 +26,7 @@ struct ImportRequest: Sendable {
 
     static func decode(_ body: [UInt8]) throws(AdminError) -> ImportRequest {
         let fields = try StrictBody.decode(
-            body, allowed: ["service_id", "name", "source", "offline", "reinstall", "build", "recursive", "allow_scripts"])
+            body, allowed: ["service_id", "name", "source", "offline", "reinstall", "build", "recursive", "allow_scripts", "sdk"])
         let source = try fields.string("source") ?? ""
         guard !source.isEmpty else { throw AdminError.badRequest("source is required") }
         var request = ImportRequest(source: source)
@@ -34,6 +36,12 @@ struct ImportRequest: Sendable {
         request.reinstall = try fields.bool("reinstall") ?? false
         request.recursive = try fields.bool("recursive") ?? false
         request.allowScripts = try fields.bool("allow_scripts") ?? false
+        if let sdk = try fields.string("sdk"), !sdk.isEmpty {
+            guard let policy = SDKPolicy(rawValue: sdk) else {
+                throw AdminError.badRequest("invalid sdk \"\(sdk)\": must be bundled or registry")
+            }
+            request.sdk = policy
+        }
         if let build = try fields.string("build"), !build.isEmpty {
             guard let policy = BuildPolicy(rawValue: build) else {
                 throw AdminError.badRequest("invalid build policy \"\(build)\": must be auto, always, or never")

@@ -137,6 +137,9 @@ actor InstanceActor {
         await record(InstanceRuntimeState(enabled: true, status: .starting, listenAddress: address, lastError: ""))
         guard isCurrent(myGeneration) else { throw AdminError(status: 409, "instance \(id) was stopped while starting") }
 
+        // What this start writes to stderr.log begins here (for the reason of an early exit).
+        let stderrLog = context.paths.stderrLog(id)
+        let stderrOffset = await context.pool.run { FileSystem.size(stderrLog) ?? 0 }
         // Spawn (we run on the loop that owns the child).
         let child: ChildProcess
         do throws(SpawnError) {
@@ -186,7 +189,10 @@ actor InstanceActor {
             await loop.sleep(milliseconds: SupervisorContext.healthPauseMilliseconds)
         }
 
-        // Unhealthy: kill it and report.
+        // Unhealthy: kill it and report (with what it said on stderr, if it exited by itself).
+        if child.exit != nil, let tail = await context.pool.run({ StderrTail.read(stderrLog, from: stderrOffset, secretJSON: secret) }) {
+            lastError += "; stderr: " + tail
+        }
         let message = "instance health check failed at \(address): \(lastError)"
         context.logger.error("instance_health_failed", ["instance_id": id, "addr": address, "error": lastError])
         if child.exit == nil {

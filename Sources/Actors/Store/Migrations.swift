@@ -103,5 +103,9 @@ enum Migrations {
             value TEXT NOT NULL
         );
         """),
+        // Which SDK a service runs on (`bundled 0.6.1`, `registry 0.5.3`, `vendored`, or "").
+        (10, """
+        ALTER TABLE services ADD COLUMN sdk TEXT NOT NULL DEFAULT '';
+        """),
     ]
 }

@@ -5,7 +5,7 @@ extension StoreActor {
     private static let serviceColumns = """
         id, name, package_source, package_artifact_path, package_sha256, package_version, descriptor_path,
         descriptor_sha256, descriptor_version, methods_json, node_entry, service_root, runtime_mode,
-        config_schema_path, secret_schema_path, allow_scripts, created_at, updated_at
+        config_schema_path, secret_schema_path, allow_scripts, sdk, created_at, updated_at
         """
 
     public func services() throws(StoreError) -> [ServiceRecord] {
@@ -21,20 +21,20 @@ extension StoreActor {
         let now = Timestamp.now().rfc3339Nano
         _ = try wrap {
             try database.run("""
-                INSERT INTO services (\(Self.serviceColumns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                INSERT INTO services (\(Self.serviceColumns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 ON CONFLICT(id) DO UPDATE SET name=excluded.name, package_source=excluded.package_source,
                   package_artifact_path=excluded.package_artifact_path, package_sha256=excluded.package_sha256,
                   package_version=excluded.package_version, descriptor_path=excluded.descriptor_path,
                   descriptor_sha256=excluded.descriptor_sha256, descriptor_version=excluded.descriptor_version,
                   methods_json=excluded.methods_json, node_entry=excluded.node_entry, service_root=excluded.service_root,
                   runtime_mode=excluded.runtime_mode, config_schema_path=excluded.config_schema_path,
-                  secret_schema_path=excluded.secret_schema_path, allow_scripts=excluded.allow_scripts,
+                  secret_schema_path=excluded.secret_schema_path, allow_scripts=excluded.allow_scripts, sdk=excluded.sdk,
                   updated_at=excluded.updated_at
                 """, [
                     record.id, record.name, record.packageSource, record.packageArtifactPath, record.packageSHA256,
                     record.packageVersion, record.descriptorPath, record.descriptorSHA256, record.descriptorVersion,
                     JSONWriter().string(record.methods), record.nodeEntry, record.serviceRoot, record.runtimeMode.rawValue,
-                    record.configSchemaPath, record.secretSchemaPath, record.allowScripts, now, now,
+                    record.configSchemaPath, record.secretSchemaPath, record.allowScripts, record.sdk, now, now,
                 ])
         }
         guard let stored = try service(id: record.id) else {
@@ -77,6 +77,7 @@ extension StoreActor {
         record.configSchemaPath = row.string("config_schema_path")
         record.secretSchemaPath = row.string("secret_schema_path")
         record.allowScripts = row.bool("allow_scripts")
+        record.sdk = row.string("sdk")
         record.createdAt = row.string("created_at")
         record.updatedAt = row.string("updated_at")
         return record

@@ -59,6 +59,12 @@ struct ServeCommand: AsyncParsableCommand {
         valueName: "size"))
     var importMaxDiskBytes: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The Node SDK imports give packages that depend on @chaitin-ai/octobus-sdk (default: $OCTOBUS_SDK_DIR, "
+            + "else the sdk/ installed beside the binary).",
+        valueName: "dir"))
+    var sdkDir: String?
+
     mutating func run() async throws {
         // Before anything is opened: this may re-execute the binary (see AllocatorTuning).
         do {
@@ -87,6 +93,10 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try applyLimits(to: &configuration)
             configuration.importLimits = try importLimits()
+            if let sdkDir {
+                guard FileSystem.isDirectory(sdkDir) else { throw CLIError("--sdk-dir \"\(sdkDir)\" is not a directory") }
+                configuration.sdkDirectory = FileSystem.absolutePath(sdkDir)
+            }
         } catch {
             Output.writeStderr("\(error)\n")
             throw ExitCode(1)

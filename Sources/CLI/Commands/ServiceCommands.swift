@@ -33,6 +33,9 @@ struct ServiceImport: ParsableCommand {
     @Flag(help: "Reinstall production dependencies in the runtime directory.") var reinstall = false
     @Flag(help: "Run the package's npm lifecycle and build scripts (and its dependencies'), and honour its .npmrc.")
     var allowScripts = false
+    @Option(help: ArgumentHelp("Where a dependency on @chaitin-ai/octobus-sdk comes from: bundled (the daemon's own SDK, "
+                               + "for any version range of the API it implements) or registry (npm installs it).", valueName: "bundled|registry"))
+    var sdk = "bundled"
 
     func run() throws {
         let client = try CLIRun.client(global)
@@ -49,7 +52,7 @@ struct ServiceImport: ParsableCommand {
             }
             var body: JSONObject = ["source": .string(Self.absolutizeLocal(source)), "build": .string(build),
                                     "offline": .bool(offline), "reinstall": .bool(reinstall), "recursive": .bool(recursive),
-                                    "allow_scripts": .bool(allowScripts)]
+                                    "allow_scripts": .bool(allowScripts), "sdk": .string(sdk)]
             if let serviceID { body["service_id"] = .string(serviceID) }
             if let name { body["name"] = .string(name) }
             var complete: JSONValue?
@@ -61,7 +64,11 @@ struct ServiceImport: ParsableCommand {
                 case "status":
                     var prefix = ""
                     if let current = event["current"]?.int64Value, let total = event["total"]?.int64Value { prefix += "[\(current)/\(total)] " }
-                    if let id = event["service_id"]?.stringValue { prefix += "\(id): " }
+                    if let id = event["service_id"]?.stringValue {
+                        prefix += "\(id): "
+                    } else if let package = event["package"]?.stringValue {
+                        prefix += "\(package): "
+                    }
                     let stage = event["stage"]?.stringValue ?? ""
                     Output.writeStderr("\(prefix)\(stage): \(event["message"]?.stringValue ?? "")\n")
                 case "error":
@@ -78,14 +85,32 @@ struct ServiceImport: ParsableCommand {
             for key in ["type", "stage", "message", "error", "current", "total", "service_id"] { result[key] = nil }
             if !degraded { result["status"] = nil }
             Output.printJSON(.object(result))
+            let failed = result["failed"]?.arrayValue ?? []
+            if !failed.isEmpty {
+                let imported = result["services"]?.arrayValue?.count ?? 0
+                var summary = "imported \(imported) services; not imported:\n"
+                for item in failed {
+                    let id = item["service_id"]?.stringValue.map { " (\($0))" } ?? ""
+                    summary += "  \(item["package"]?.stringValue ?? "")\(id): \(item["error"]?.stringValue ?? "")\n"
+                }
+                Output.writeStderr(summary)
+            }
             if degraded {
-                Output.writeStderr("import completed but some instances failed to restart\n")
+                if result["restart_errors"].map(Self.hasRestartErrors) ?? false {
+                    Output.writeStderr("import completed but some instances failed to restart\n")
+                }
                 throw ExitCode(1)
             }
         } catch let error as CLIError {
             Output.writeStderr("\(error)\n")
             throw ExitCode(1)
         }
+    }
+
+    /// Whether `restart_errors` (a list, or per-service lists for recursive imports) holds any error.
+    static func hasRestartErrors(_ value: JSONValue) -> Bool {
+        if let list = value.arrayValue { return !list.isEmpty }
+        return value.objectValue?.contains { !($0.value.arrayValue ?? []).isEmpty } ?? false
     }
 
     /// Existing relative local paths (also after `npm:`) become absolute: the daemon's cwd differs.

@@ -34,8 +34,10 @@ import Testing
             var request = ImportRequest(source: repositoryRoot + "/examples/calculator-on-demand-js")
             request.serviceID = "calc"
             request.offline = true
-            let committed = try await imports.run(request, progress: .silent)
+            let committed = try await imports.run(request, progress: .silent).committed
             let service = committed[0].service
+            // Served by the bundled SDK (the example's file:../../sdk names it): no npm run at all.
+            #expect(service.sdk.hasPrefix("bundled "))
             #expect(service.runtimeMode == .onDemand)
             let operations = InstanceOperations(store: store, supervisor: supervisor, pool: .shared, logger: logger)
             let instance = try await operations.create(.init(

@@ -24,6 +24,14 @@ struct ImportPipeline {
         var package: PreparedPackage
         var runtimeDir: String
         var candidates: [ServiceCandidate]
+        /// The SDK the runtime directory holds.
+        var sdk: SDKSource
+        /// Service roots of the source that the packed package left out (recursive imports).
+        var excludedRoots: [ExcludedRoot] = []
+        /// The bundled SDK's shared copy the runtime links to, when it runs on the bundled SDK.
+        var sdkCopy: String?
+        /// The package's directory relative to the scan root, in a directory of packages.
+        var catalogPackage: String?
     }
 
     func stage() async throws(ImportError) -> Staged {
@@ -47,6 +55,7 @@ struct ImportPipeline {
             try FileSystem.createDirectories(staging, mode: 0o755)
         }
         let npm = NpmRunner(environment: environment, allowScripts: request.allowScripts, offline: request.offline)
+        let sdk = await prepareSDK(environment)
 
         // prepare_source (+ build_package)
         progress.status(.prepareSource, "preparing source \(Self.describe(source))")
@@ -58,7 +67,7 @@ struct ImportPipeline {
             try await environment.checkDiskUse(after: .prepareSource)
         case .sourceTree(let dir, let displaySource, let version, let dependencySource):
             try await environment.checkDiskUse(after: .prepareSource)
-            fetched = try await PackageBuilder(environment: environment, staging: staging, npm: npm,
+            fetched = try await PackageBuilder(environment: environment, staging: staging, npm: npm, sdk: sdk,
                                                policy: request.build, progress: progress)
                 .build(sourceDir: dir, displaySource: displaySource, version: version, dependencySource: dependencySource)
             try await environment.checkDiskUse(after: .buildPackage)
@@ -73,9 +82,17 @@ struct ImportPipeline {
 
         // validate_manifest
         let roots: [String]
+        var excluded: [ExcludedRoot] = []
         if request.recursive {
             roots = try await environment.blocking("discover service roots") {
                 try ServiceDiscovery.roots(in: package.packageDir, under: rootDir)
+            }
+            if let source = package.sourceTree {
+                excluded = await ServiceDiscovery.excludedRoots(source: source, packed: package.packageDir, under: rootDir,
+                                                                environment: environment)
+                for item in excluded {
+                    progress.status(.validateManifest, item.message, serviceID: item.serviceID)
+                }
             }
         } else {
             roots = [rootDir]
@@ -118,14 +135,21 @@ struct ImportPipeline {
             if self.request.reinstall { try FileSystem.removeTree(runtimeDir + "/node_modules") }
         }
         try await environment.checkDiskUse(after: .prepareRuntime)
-        let installer = NpmInstaller(npm: npm, dependencies: LocalDependencies(source: package.dependencySource, sdk: environment.bundledSDK))
-        switch try installer.decide(packageDir: runtimeDir, reinstall: request.reinstall) {
-        case .install:
-            progress.status(.prepareRuntime, "installing production dependencies")
-            try await installer.install(packageDir: runtimeDir, includeDev: false)
-            try await environment.checkDiskUse(after: .prepareRuntime)
-        case .skip(let reason):
+        let installer = NpmInstaller(npm: npm, dependencies: LocalDependencies(source: package.dependencySource, sdk: environment.bundledSDK,
+                                                                         sdkStandsIn: sdk.policy == .bundled),
+                                     sdk: sdk)
+        let shipped = request.reinstall ? nil : NpmInstaller.installedSDKVersion(package.packageDir)
+        let plan = try installer.plan(packageDir: runtimeDir, shippedSDKVersion: shipped, reinstall: request.reinstall, includeDev: false)
+        if let reason = plan.skipReason {
             progress.status(.prepareRuntime, "skipping dependency install: \(reason)")
+        } else {
+            progress.status(.prepareRuntime, "installing production dependencies")
+            try await installer.install(plan, packageDir: runtimeDir)
+            try await environment.checkDiskUse(after: .prepareRuntime)
+        }
+        let sdkSource = try await environment.blocking("provide the SDK") { try installer.finish(plan, packageDir: runtimeDir) }
+        if case .bundled(let version) = sdkSource {
+            progress.status(.prepareRuntime, "using the bundled SDK \(version) for \(BundledSDK.packageName)")
         }
 
         // compile_descriptor
@@ -142,7 +166,47 @@ struct ImportPipeline {
                                                descriptorPath: output, descriptor: compiled))
         }
         try await environment.checkDiskUse(after: .compileDescriptor)
-        return Staged(staging: staging, package: package, runtimeDir: runtimeDir, candidates: candidates)
+        return Staged(staging: staging, package: package, runtimeDir: runtimeDir, candidates: candidates, sdk: sdkSource,
+                      excludedRoots: excluded, sdkCopy: sdkSource.isBundled ? sdk.bundledCopy : nil)
+    }
+
+    /// The local directory and scan root of a recursive import of a directory of packages
+    /// (``CatalogDiscovery``), or nil for any other import.
+    func catalogSource() throws(ImportError) -> (source: String, scanRoot: String)? {
+        guard request.recursive else { return nil }
+        let (base, scanRoot) = try ImportSource.splitServiceDir(request.source)
+        guard case .localDirectory(let path) = try ImportSource.classify(base, kind: { FileSystem.kind($0) }),
+              CatalogDiscovery.isCatalog(path), FileSystem.isDirectory(path + "/" + scanRoot)
+        else { return nil }
+        return (path, scanRoot)
+    }
+
+    /// Stages every package of a directory of packages (``CatalogImport``).
+    func stageCatalog(source: String, scanRoot: String) async throws(ImportError) -> CatalogImport.Outcome {
+        let staging = baseEnvironment.servicesDirectory + "/.staging-recursive-import"
+        let environment = baseEnvironment.working(in: staging)
+        try await environment.blocking("prepare staging directory") {
+            try FileSystem.removeTree(staging)
+            try FileSystem.createDirectories(staging, mode: 0o755)
+        }
+        let npm = NpmRunner(environment: environment, allowScripts: request.allowScripts, offline: request.offline)
+        let sdk = await prepareSDK(environment)
+        var outcome = try await CatalogImport(environment: environment, request: request, progress: progress, npm: npm, sdk: sdk,
+                                              staging: staging).stage(source: source, scanRoot: scanRoot)
+        for index in outcome.staged.indices where outcome.staged[index].sdk.isBundled {
+            outcome.staged[index].sdkCopy = sdk.bundledCopy
+        }
+        return outcome
+    }
+
+    /// The SDK this import provides (the daemon's SDK read, its shared copy made).
+    func prepareSDK(_ environment: ImportEnvironment) async -> SDKSetup {
+        let policy = request.sdk
+        let directory = environment.bundledSDK
+        let services = environment.servicesDirectory
+        return await environment.pool.run {
+            SDKSetup.prepare(policy: policy, sdkDirectory: directory, servicesDirectory: services)
+        }
     }
 
     static func describe(_ source: ImportSource) -> String {
@@ -152,34 +216,5 @@ struct ImportPipeline {
         case .git(let git): git.displaySource
         case .localDirectory(let path), .localFile(let path): path
         }
-    }
-}
-
-/// Recursive import: service roots under a scan root (SPEC §2.3).
-enum ServiceDiscovery {
-    /// Relative roots (sorted) of directories holding service.json below `scanRoot`, skipping
-    /// node_modules, .git and dot-directories; a root is not descended.
-    static func roots(in packageDir: String, under scanRoot: String) throws -> [String] {
-        let base = packageDir + "/" + scanRoot
-        guard FileSystem.isDirectory(base) else { throw ImportError("no service roots found under \"\(scanRoot)\"") }
-        if FileSystem.isRegularFile(base + "/service.json") { return [scanRoot] }
-        var found: [String] = []
-        func walk(_ relative: String, depth: Int) throws {
-            guard depth < 32 else { return }
-            for name in try FileSystem.listDirectory(packageDir + "/" + relative) {
-                if name == "node_modules" || name == ".git" || name.hasPrefix(".") { continue }
-                let child = relative == "." ? name : relative + "/" + name
-                let full = packageDir + "/" + child
-                guard FileSystem.isDirectory(full), !FileSystem.isSymbolicLink(full) else { continue }
-                if FileSystem.isRegularFile(full + "/service.json") {
-                    found.append(child)
-                } else {
-                    try walk(child, depth: depth + 1)
-                }
-            }
-        }
-        try walk(scanRoot, depth: 0)
-        guard !found.isEmpty else { throw ImportError("no service roots found under \"\(scanRoot)\"") }
-        return found.sorted()
     }
 }

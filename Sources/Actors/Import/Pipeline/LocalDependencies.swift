@@ -27,6 +27,10 @@ struct LocalDependencies {
     let source: DependencySource
     /// Real path of the bundled SDK, if the daemon found one.
     let sdk: String?
+    /// Whether the bundled SDK serves `@chaitin-ai/octobus-sdk` (``SDKPolicy/bundled``): then a
+    /// local-path spec of that name pointing outside the package (an SDK checkout elsewhere on
+    /// the developer's machine) is served by the bundled SDK, and the path is never read.
+    var sdkStandsIn = false
 
     /// The manifest sections npm reads dependencies from.
     static let sections = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"]
@@ -114,7 +118,7 @@ struct LocalDependencies {
             }
             return Resolved(section: section, name: name, spec: spec, path: target)
         }
-        if let sdk, FileSystem.realPath(absolute) == sdk {
+        if let sdk, FileSystem.realPath(absolute) == sdk || (sdkStandsIn && name == BundledSDK.packageName) {
             return Resolved(section: section, name: name, spec: spec, path: sdk)
         }
         throw ImportError("\(what) points outside the package (to \(absolute)): \(allowedText)")

@@ -9,10 +9,29 @@ import Runtime
 /// runs in: a project `.npmrc` can name programs npm executes even with scripts off
 /// (`git=./evil.sh`), or move npm's cache and prefix elsewhere on the host. Registry
 /// settings belong in the daemon user's `~/.npmrc` or environment, which npm still reads.
+///
+/// npm's network defaults turn an unreachable registry into about 70 s of retries; an import
+/// should say at once that it cannot fetch. Unless the daemon's environment sets them
+/// (`npm_config_fetch_retries`, …), npm gets ``fetchDefaults``: one retry after 1–2 s, and
+/// 10 s without a byte on a socket counts as a failure (npm 10 applies `fetch-timeout` as an
+/// idle timeout, so a slow but moving download is not cut off). A refused connection then
+/// fails in about 2 s, a silent registry in about 20 s.
 struct NpmRunner {
     let environment: ImportEnvironment
     let allowScripts: Bool
     let offline: Bool
+
+    /// npm settings for fetching, applied unless the daemon's environment sets them.
+    static let fetchDefaults: [(setting: String, value: String)] = [
+        ("fetch-retries", "1"), ("fetch-retry-mintimeout", "1000"), ("fetch-retry-maxtimeout", "2000"), ("fetch-timeout", "10000"),
+    ]
+
+    /// `--<setting>=<value>` for each of ``fetchDefaults`` that `environment` does not set.
+    static func fetchArguments(environment: [String: String]) -> [String] {
+        let configured = Set(environment.keys.map { $0.lowercased() })
+        return fetchDefaults.filter { !configured.contains("npm_config_" + String($0.setting.map { $0 == "-" ? "_" : $0 })) }
+            .map { "--\($0.setting)=\($0.value)" }
+    }
 
     /// `npm <arguments>` in `directory` (a staging directory). `scripts: false` disables
     /// lifecycle scripts even when the import allows them (a pack without a build, whose
@@ -22,6 +41,7 @@ struct NpmRunner {
         var arguments = arguments
         if !(allowScripts && scripts) { arguments.append("--ignore-scripts") }
         if offline { arguments.append("--offline") }
+        arguments += Self.fetchArguments(environment: environment.toolEnvironment)
         let staging = environment.staging
         let allowScripts = self.allowScripts
         try await environment.blocking("remove the package's .npmrc") {

@@ -13,10 +13,26 @@ struct PackageBuilder {
     let environment: ImportEnvironment
     let staging: String
     let npm: NpmRunner
+    let sdk: SDKSetup
     let policy: BuildPolicy
     let progress: ImportProgress
 
+    /// What to pack: the source tree itself, or a build copy after its script ran.
+    struct PackPlan: Sendable {
+        var packDir: String
+        /// `node_modules` of a script build, reused for the runtime dir.
+        var keptNodeModules: String?
+        /// Whether `npm pack` may run lifecycle scripts (only after a build, which installed dev dependencies).
+        var runScripts: Bool
+    }
+
     func build(sourceDir: String, displaySource: String, version: String?, dependencySource: DependencySource) async throws(ImportError) -> PreparedPackage {
+        let plan = try await prepare(sourceDir: sourceDir, dependencySource: dependencySource)
+        return try await pack(plan, sourceDir: sourceDir, displaySource: displaySource, version: version, dependencySource: dependencySource)
+    }
+
+    /// Decides how the source tree becomes a package, and runs its build script when it needs one.
+    func prepare(sourceDir: String, dependencySource: DependencySource) async throws(ImportError) -> PackPlan {
         let manifest = try PackageJSON.load(sourceDir)
         let targets = PackageEntry.allTargets(packageDir: sourceDir)
         // Without any bin there is nothing a build could produce an entry for.
@@ -50,8 +66,12 @@ struct PackageBuilder {
                 try FileSystem.copyTree(sourceDir, to: buildDir) { $0 == "node_modules" }
             }
             try await environment.checkDiskUse(after: .buildPackage)
-            try await NpmInstaller(npm: npm, dependencies: LocalDependencies(source: dependencySource, sdk: environment.bundledSDK))
-                .install(packageDir: buildDir, includeDev: true)
+            let installer = NpmInstaller(npm: npm, dependencies: LocalDependencies(source: dependencySource, sdk: environment.bundledSDK,
+                                                                             sdkStandsIn: sdk.policy == .bundled),
+                                         sdk: sdk)
+            let plan = try installer.plan(packageDir: buildDir, shippedSDKVersion: nil, reinstall: true, includeDev: true)
+            try await installer.install(plan, packageDir: buildDir)
+            _ = try await environment.blocking("provide the SDK") { try installer.finish(plan, packageDir: buildDir) }
             if script == "build" {
                 let result = try await npm.run(["run", "build"], in: buildDir)
                 guard result.exit.succeeded, !result.timedOut else {
@@ -65,7 +85,13 @@ struct PackageBuilder {
                 throw ImportError("package.json bin target does not exist after running the \(script) script")
             }
         }
+        return PackPlan(packDir: packDir, keptNodeModules: keptNodeModules, runScripts: runScripts)
+    }
 
+    /// `npm pack` as planned, then the tarball unpacked as the package.
+    func pack(_ plan: PackPlan, sourceDir: String, displaySource: String, version: String?,
+              dependencySource: DependencySource) async throws(ImportError) -> PreparedPackage {
+        let (packDir, keptNodeModules, runScripts) = (plan.packDir, plan.keptNodeModules, plan.runScripts)
         let packed = staging + "/packed"
         try await environment.blocking("prepare pack directory") { try FileSystem.createDirectories(packed, mode: 0o755) }
         // Without a build, lifecycle scripts (prepare, prepack) must not run: their dev
@@ -78,13 +104,20 @@ struct PackageBuilder {
               FileSystem.isRegularFile(packed + "/" + file) else {
             throw ImportError("npm pack did not produce a tarball: \(result.diagnostics)")
         }
-        let artifact = staging + "/" + file
-        try await environment.blocking("move artifact") { try FileSystem.rename(packed + "/" + file, to: artifact) }
+        return try await unpack(packed + "/" + file, sourceDir: sourceDir, displaySource: displaySource, version: version,
+                                dependencySource: dependencySource, keptNodeModules: keptNodeModules)
+    }
+
+    /// Moves a tarball `npm pack` made into the staging directory and unpacks it as the package.
+    func unpack(_ tarball: String, sourceDir: String, displaySource: String, version: String?, dependencySource: DependencySource,
+                keptNodeModules: String?) async throws(ImportError) -> PreparedPackage {
+        let artifact = staging + "/" + String(tarball.split(separator: "/").last ?? "package.tgz")
+        try await environment.blocking("move artifact") { try FileSystem.rename(tarball, to: artifact) }
         let fetcher = PackageFetcher(environment: environment, staging: staging, npm: npm)
         let packageDir = try await fetcher.extract(artifact)
         let packageVersion = try fetcher.packageVersion(packageDir)
         return PreparedPackage(packageDir: packageDir, artifactPath: artifact, version: version ?? packageVersion,
                                displaySource: displaySource, dependencySource: dependencySource,
-                               keptNodeModules: keptNodeModules)
+                               keptNodeModules: keptNodeModules, sourceTree: sourceDir)
     }
 }

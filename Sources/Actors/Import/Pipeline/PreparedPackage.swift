@@ -11,4 +11,7 @@ struct PreparedPackage: Sendable {
     var dependencySource: DependencySource
     /// `node_modules` of a script build, reused for the runtime dir.
     var keptNodeModules: String?
+    /// The source tree the package was packed from (local directories, Git), to tell which
+    /// service roots the pack left out.
+    var sourceTree: String?
 }

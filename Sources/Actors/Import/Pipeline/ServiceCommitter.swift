@@ -11,7 +11,7 @@ struct ServiceCommitter {
     /// Commits `stagedDir` (holding artifact, package/, runtime/, descriptor.protoset) as
     /// service `candidate.serviceID` and returns the stored record.
     func commit(stagedDir: String, artifactName: String, candidate: ServiceCandidate, package: PreparedPackage,
-                name: String, allowScripts: Bool) async throws(ImportError) -> ServiceRecord {
+                name: String, allowScripts: Bool, sdk: SDKSource) async throws(ImportError) -> ServiceRecord {
         let id = candidate.serviceID
         let services = environment.servicesDirectory
         let final = services + "/" + id
@@ -38,6 +38,7 @@ struct ServiceCommitter {
         record.serviceRoot = candidate.root
         record.runtimeMode = candidate.manifest.runtimeMode
         record.allowScripts = allowScripts
+        record.sdk = sdk.recorded
         let packageRoot = final + "/package" + (candidate.root == "." ? "" : "/" + candidate.root)
         record.configSchemaPath = candidate.manifest.configSchema.map { packageRoot + "/" + $0 } ?? ""
         record.secretSchemaPath = candidate.manifest.secretSchema.map { packageRoot + "/" + $0 } ?? ""
