@@ -111,9 +111,17 @@ public enum HTTPVersion: Sendable, Equatable, CustomStringConvertible {
 }
 
 extension HTTPHeaders {
-    /// Connection-specific fields (RFC 9113 §8.2.2) that a proxy must not forward.
+    /// Connection-specific fields (RFC 9113 §8.2.2): HTTP/2 forbids them and a proxy must not
+    /// forward them.
     public static func isConnectionSpecific(_ name: String) -> Bool {
-        HTTP2HeaderBlock.isConnectionSpecific(name)
+        switch name.utf8.count {
+        case 7: name == "upgrade"
+        case 10: name == "connection" || name == "keep-alive"
+        case 14: name == "http2-settings"
+        case 16: name == "proxy-connection"
+        case 17: name == "transfer-encoding"
+        default: false
+        }
     }
 }
 

@@ -101,15 +101,9 @@ enum HTTP2HeaderBlock {
     }
 
     /// Whether a header must not appear in HTTP/2 (RFC 9113 §8.2.2).
+    @inline(__always)
     static func isConnectionSpecific(_ name: String) -> Bool {
-        switch name.utf8.count {
-        case 7: name == "upgrade"
-        case 10: name == "connection" || name == "keep-alive"
-        case 14: name == "http2-settings"
-        case 16: name == "proxy-connection"
-        case 17: name == "transfer-encoding"
-        default: false
-        }
+        HTTPHeaders.isConnectionSpecific(name)
     }
 
     static func statusText(_ status: Int) -> String {
