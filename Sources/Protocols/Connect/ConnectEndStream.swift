@@ -63,6 +63,7 @@ public struct ConnectEndStream: Sendable, Equatable {
         self.init(error: error, metadata: metadata)
     }
 
+    /// Same error, same metadata keys in the same order with the same values.
     public static func == (a: ConnectEndStream, b: ConnectEndStream) -> Bool {
         a.error == b.error && a.metadata.count == b.metadata.count
             && zip(a.metadata, b.metadata).allSatisfy { $0.key == $1.key && $0.values == $1.values }

@@ -30,21 +30,37 @@ public struct ConnectErrorCode: Sendable, Hashable, CustomStringConvertible {
         grpcCode = code
     }
 
+    /// CANCELLED (HTTP 499).
     public static let canceled = ConnectErrorCode(unchecked: .cancelled)
+    /// UNKNOWN (HTTP 500).
     public static let unknown = ConnectErrorCode(unchecked: .unknown)
+    /// INVALID_ARGUMENT (HTTP 400).
     public static let invalidArgument = ConnectErrorCode(unchecked: .invalidArgument)
+    /// DEADLINE_EXCEEDED (HTTP 504).
     public static let deadlineExceeded = ConnectErrorCode(unchecked: .deadlineExceeded)
+    /// NOT_FOUND (HTTP 404).
     public static let notFound = ConnectErrorCode(unchecked: .notFound)
+    /// ALREADY_EXISTS (HTTP 409).
     public static let alreadyExists = ConnectErrorCode(unchecked: .alreadyExists)
+    /// PERMISSION_DENIED (HTTP 403).
     public static let permissionDenied = ConnectErrorCode(unchecked: .permissionDenied)
+    /// RESOURCE_EXHAUSTED (HTTP 429).
     public static let resourceExhausted = ConnectErrorCode(unchecked: .resourceExhausted)
+    /// FAILED_PRECONDITION (HTTP 400).
     public static let failedPrecondition = ConnectErrorCode(unchecked: .failedPrecondition)
+    /// ABORTED (HTTP 409).
     public static let aborted = ConnectErrorCode(unchecked: .aborted)
+    /// OUT_OF_RANGE (HTTP 400).
     public static let outOfRange = ConnectErrorCode(unchecked: .outOfRange)
+    /// UNIMPLEMENTED (HTTP 501).
     public static let unimplemented = ConnectErrorCode(unchecked: .unimplemented)
+    /// INTERNAL (HTTP 500).
     public static let `internal` = ConnectErrorCode(unchecked: .internal)
+    /// UNAVAILABLE (HTTP 503).
     public static let unavailable = ConnectErrorCode(unchecked: .unavailable)
+    /// DATA_LOSS (HTTP 500).
     public static let dataLoss = ConnectErrorCode(unchecked: .dataLoss)
+    /// UNAUTHENTICATED (HTTP 401).
     public static let unauthenticated = ConnectErrorCode(unchecked: .unauthenticated)
 
     /// All sixteen codes, in gRPC number order.

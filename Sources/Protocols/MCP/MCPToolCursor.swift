@@ -84,6 +84,16 @@ public enum MCPToolPagination {
         return (page.map(\.tool), next)
     }
 
+    /// `params.cursor` of a `tools/list` request: nil when absent or null (the first page).
+    /// - Throws: ``JSONRPCErrorCode/invalidParams`` `"invalid cursor"` when it is not a string.
+    public static func cursor(in params: JSONObject?) throws(MCPRequestRejection) -> String? {
+        switch params?["cursor"] {
+        case nil, .null?: return nil
+        case .string(let text)?: return text
+        default: throw MCPRequestRejection(.invalidParams, "invalid cursor")
+        }
+    }
+
     /// Lexicographic order of keys, each component by its UTF-8 bytes.
     static func precedes(_ a: [String], _ b: [String]) -> Bool {
         for (x, y) in zip(a, b) where x != y {

@@ -85,6 +85,10 @@ import Testing
             #expect(error?.code == .invalidParams)
             #expect(error?.message == "invalid cursor")
         }
+        #expect(try MCPToolPagination.cursor(in: nil) == nil)
+        #expect(try MCPToolPagination.cursor(in: ["cursor": .null]) == nil)
+        #expect(try MCPToolPagination.cursor(in: ["cursor": "v1.x"]) == "v1.x")
+        #expect(throws: MCPRequestRejection(.invalidParams, "invalid cursor")) { try MCPToolPagination.cursor(in: ["cursor": 3]) }
         // A cursor past the last tool gives an empty final page.
         let (tail, next) = try page(tools, MCPToolCursor(afterKey: ["zzz"]).text)
         #expect(tail.isEmpty && next == nil)

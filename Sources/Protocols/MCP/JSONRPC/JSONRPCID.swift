@@ -2,9 +2,11 @@
 /// byte for byte) or null. Responses echo it; errors about requests whose id could not be
 /// read use ``null``.
 public enum JSONRPCID: Sendable, Equatable, CustomStringConvertible {
+    /// A string id.
     case string(String)
-    /// The number's literal text as it appeared in the request (`7`, `1.5e3`).
+    /// A number id: its literal text as it appeared in the request (`7`, `1.5e3`).
     case number(String)
+    /// A null id (also the id of errors about requests whose id could not be read).
     case null
 
     /// The id from a request's `id` member; nil for any other JSON type (a boolean, an object).

@@ -39,7 +39,7 @@ public struct JSONRPCRequest: Sendable, Equatable {
         return try parse(json)
     }
 
-    /// Parses an already decoded body (see ``parse(_:)-(UInt8)``).
+    /// Parses an already decoded body, with the rules of the byte-level `parse`.
     public static func parse(_ json: JSONValue) throws(JSONRPCRequestError) -> JSONRPCRequest {
         guard case .object(let object) = json else {
             if case .array = json {
