@@ -245,7 +245,20 @@ import Testing
             (
                 "codec.test.AllTypes", #"{"any":{"@type":"type.googleapis.com/google.protobuf.Duration"}}"#,
                 .invalidJSON,
-                #"any: expected a duration string like "1.5s", got object"#
+                #"any: google.protobuf.Any of type google.protobuf.Duration needs a "value""#
+            ),
+            // A type with its own JSON form has nothing but "@type" and "value" (json_format,
+            // Go protojson); every other message, Empty included, has its fields beside "@type".
+            (
+                "codec.test.AllTypes",
+                #"{"any":{"@type":"type.googleapis.com/google.protobuf.Duration","value":"1s","seconds":1}}"#,
+                .unknownField,
+                #"any: unknown field "seconds" in google.protobuf.Any"#
+            ),
+            (
+                "codec.test.AllTypes", #"{"any":{"@type":"type.googleapis.com/google.protobuf.Empty","value":{}}}"#,
+                .unknownField,
+                #"any: unknown field "value" in google.protobuf.Empty"#
             ),
         ] as [(String, String, ProtobufCodecError.Code, String)])
     func rejectsJSONThatDoesNotFit(

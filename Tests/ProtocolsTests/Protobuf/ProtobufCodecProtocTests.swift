@@ -88,6 +88,11 @@ import Testing
             #"{"any":{"@type":"type.googleapis.com/google.protobuf.Struct","value":{}}}"#
         ),
         ("codec.test.AllTypes", "any { }", #"{"any":{}}"#),
+        // Empty has no JSON form of its own: no "value" (json_format and Go agree).
+        (
+            "codec.test.AllTypes", #"any { type_url: "type.googleapis.com/google.protobuf.Empty" }"#,
+            #"{"any":{"@type":"type.googleapis.com/google.protobuf.Empty"}}"#
+        ),
         ("codec.test.AllTypes", "rep_value { list_value { values { list_value { } } } }", #"{"repValue":[[[]]]}"#),
         ("codec.test.AllTypes", "packed_int32: [] rep_string: []", "{}"),
         ("codec.test2.Proto2Message", "req_int32: 0", #"{"reqInt32":0}"#),

@@ -93,7 +93,9 @@ extension ProtoJSONDecoder {
             let json = try decode(payload, 0..<payload.count, inner, depth: depth + 1)
             var object = JSONObject()
             object.appendUnchecked("@type", .string(typeURL))
-            if case .object(let fields) = json, !inner.fullName.hasPrefix("google.protobuf.") {
+            // Only the types with a JSON form of their own go under "value"; every other message
+            // (google.protobuf.Empty included) has its fields next to "@type".
+            if case .object(let fields) = json, inner.wellKnownType == nil {
                 for (key, value) in fields { object.appendUnchecked(key, value) }
             } else {
                 object.appendUnchecked("value", json)

@@ -114,7 +114,14 @@ extension ProtoJSONEncoder {
                     "cannot resolve the Any type URL \(JSONWriter.quoted(typeURL)): not in the descriptor set")
             }
             var payload = ProtobufWireWriter()
-            if inner.fullName.hasPrefix("google.protobuf."), let value = object["value"] {
+            if inner.wellKnownType != nil {
+                // A type with its own JSON form travels as {"@type": …, "value": <that form>}.
+                for key in object.keys where key != "@type" && key != "value" {
+                    throw error(.unknownField, "unknown field \(JSONWriter.quoted(key)) in google.protobuf.Any")
+                }
+                guard let value = object["value"] else {
+                    throw error(.invalidJSON, #"google.protobuf.Any of type \#(inner.fullName) needs a "value""#)
+                }
                 path.push(.field("value"))
                 try encode(value, inner, depth: depth + 1, into: &payload)
                 path.pop()

@@ -306,11 +306,31 @@ enum DescriptorProtoParser {
             case 6:
                 try expect(tag, .varint, kind, at: reader)
                 method.serverStreaming = try reader.readBool()
+            case 4:
+                try expect(tag, .lengthDelimited, kind, at: reader)
+                var options = try reader.readMessageReader()
+                try parseMethodOptions(&options, into: &method)
             default:
                 try reader.skipField(tag)
             }
         }
         return method
+    }
+
+    /// MethodOptions: `idempotency_level` (34), the only option the gateway uses (MCP
+    /// `readOnlyHint`, Connect GET). Everything else, extensions included, is skipped.
+    private static func parseMethodOptions(
+        _ reader: inout ProtobufWireReader, into method: inout RawDescriptorProto.Method
+    ) throws(ProtobufDecodeError) {
+        while !reader.isAtEnd {
+            let tag = try reader.readTag()
+            if tag.fieldNumber == MethodDescriptor.idempotencyLevelOptionNumber {
+                try expect(tag, .varint, "MethodOptions", at: reader)
+                method.idempotencyLevel = try reader.readInt32()
+            } else {
+                try reader.skipField(tag)
+            }
+        }
     }
 
     private static func parseSourceCodeInfo(

@@ -67,6 +67,7 @@ struct DescriptorSetBuilder {
                             inputType: Self.trimmingDot(method.inputType),
                             outputType: Self.trimmingDot(method.outputType),
                             clientStreaming: method.clientStreaming, serverStreaming: method.serverStreaming,
+                            idempotencyLevel: MethodDescriptor.IdempotencyLevel(rawValue: method.idempotencyLevel),
                             file: file.name, comments: Self.comments(file, [6, Int32(i), 2, Int32(j)])))
                 }
                 services.append(

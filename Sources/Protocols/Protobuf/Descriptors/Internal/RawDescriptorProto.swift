@@ -56,6 +56,8 @@ enum RawDescriptorProto {
         var outputType = ""
         var clientStreaming = false
         var serverStreaming = false
+        /// MethodOptions.idempotency_level (34); 0 when absent.
+        var idempotencyLevel: Int32 = 0
     }
 
     struct Location {
