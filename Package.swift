@@ -1,6 +1,7 @@
 // swift-tools-version: 6.1
 // OctoBus: a single-binary local gateway for Node.js service packages.
-// Layers (imports flow one way): CLI → Actors → Protocols → Runtime → C modules.
+// Layers (imports flow one way): CLI → Actors → Protocols → Runtime → C modules; the load
+// generator (Bench) sits beside Actors: CLI → Bench → Protocols → Runtime.
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -19,6 +20,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // HDR latency histograms for `octobus bench` (pure Swift over swift-numerics; no Foundation).
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // System libraries from Debian (libuv1-dev, libnghttp2-dev, libsqlite3-dev, libssl-dev, zlib1g-dev).
@@ -51,10 +54,16 @@ let package = Package(
 
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Bench",
+            dependencies: ["Protocols", "Runtime", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            path: "Sources/Bench",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "Actors", "Protocols", "Runtime", "CBuildInfo",
+                "Actors", "Bench", "Protocols", "Runtime", "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/CLI",
@@ -70,6 +79,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], path: "Tests/RuntimeTests", swiftSettings: swiftSettings),
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "Runtime"], path: "Tests/ProtocolsTests",
                     exclude: ["Fixtures", "Protobuf/Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "Protocols", "Runtime"], path: "Tests/BenchTests", swiftSettings: swiftSettings),
         .testTarget(name: "ActorsTests", dependencies: ["Actors", "Protocols", "Runtime"], path: "Tests/ActorsTests", swiftSettings: swiftSettings),
     ]
 )

@@ -20,6 +20,8 @@
 #include <netdb.h>
 #include <sys/resource.h>
 #include <malloc.h>
+#include <sys/timerfd.h>
+#include <time.h>
 
 static inline uv_handle_t *octo_handle(void *handle) { return (uv_handle_t *)handle; }
 static inline uv_stream_t *octo_stream(void *handle) { return (uv_stream_t *)handle; }
@@ -161,6 +163,28 @@ static inline long octo_raise_nofile_limit(void) {
         if (setrlimit(RLIMIT_NOFILE, &rl) != 0) return -errno;
     }
     return (long)rl.rlim_cur;
+}
+
+/// A non-blocking, close-on-exec CLOCK_MONOTONIC timerfd, or a negative errno.
+static inline int octo_timerfd_create(void) {
+    int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
+/// Arms a timerfd to expire once at the absolute CLOCK_MONOTONIC time `deadline_ns`
+/// (0 disarms it). Returns 0 or a negative errno.
+static inline int octo_timerfd_arm(int fd, uint64_t deadline_ns) {
+    struct itimerspec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.it_value.tv_sec = (time_t)(deadline_ns / 1000000000ull);
+    spec.it_value.tv_nsec = (long)(deadline_ns % 1000000000ull);
+    return timerfd_settime(fd, TFD_TIMER_ABSTIME, &spec, NULL) < 0 ? -errno : 0;
+}
+
+/// Reads (and so clears) a timerfd's expiry count; 0 when it had not expired.
+static inline uint64_t octo_timerfd_drain(int fd) {
+    uint64_t expirations = 0;
+    return read(fd, &expirations, sizeof expirations) == sizeof expirations ? expirations : 0;
 }
 
 #endif

@@ -16,6 +16,18 @@ extension AdminAPI {
                 }
                 return .json(200, service.json)
             }),
+            // The compiled descriptor set (protoc's FileDescriptorSet bytes): what a client
+            // needs to encode requests for the service's methods (`octobus bench`).
+            AdminRoute("GET", "services/{id}/descriptor", .async { [store, pool] call throws(AdminError) in
+                guard let service = try await storeCall({ try await store.service(id: call.parameters[0]) }) else {
+                    throw AdminError.notFound("service not found")
+                }
+                let path = service.descriptorPath
+                let limit = DescriptorLimits.defaultMaximumBytes
+                let bytes = await pool.run { () -> [UInt8]? in try? FileSystem.readFile(path, limit: limit) }
+                guard let bytes else { throw AdminError.notFound("service descriptor is missing") }
+                return .raw(200, contentType: "application/x-protobuf", body: bytes)
+            }),
             AdminRoute("PATCH", "services/{id}", .async { [store] call throws(AdminError) in
                 let body = try StrictBody.decode(call.body, allowed: ["name"])
                 guard let name = try body.string("name")?.trimmingASCIIWhitespace(), !name.isEmpty else {

@@ -151,6 +151,49 @@ public final class HTTP2ClientConnection: TCPConnectionDelegate, LoopFlushable {
         return stream
     }
 
+    /// Starts `prepared` on a reusable `stream` (see ``HTTP2ClientStream/init()``) whose
+    /// callbacks are already set: the prepared header array goes to nghttp2 as is and the body
+    /// is read from the shared buffer, so nothing is allocated here. Returns false (and leaves
+    /// the stream idle) if the connection cannot take a new stream.
+    public func startStream(_ stream: HTTP2ClientStream, prepared: PreparedRequest) -> Bool {
+        loop.assertInEventLoop()
+        guard isUsable else { return false }
+        stream.reattach(to: self, prepared: prepared)
+        let user = Unmanaged.passUnretained(stream).toOpaque()
+        let nva = UnsafePointer(prepared.nameValues.baseAddress!)
+        let streamID: Int32
+        if prepared.body.isEmpty {
+            streamID = nghttp2_submit_request(session, nil, nva, prepared.nameValues.count, nil, user)
+        } else {
+            var provider = octo_data_provider(user, HTTP2ClientConnection.readPreparedBody)
+            streamID = nghttp2_submit_request(session, nil, nva, prepared.nameValues.count, &provider, user)
+        }
+        guard streamID > 0 else {
+            logger.warning("http2_client_submit_failed", ["error": String(cString: nghttp2_strerror(streamID))])
+            stream.abandonStart()
+            return false
+        }
+        stream.streamID = streamID
+        streams[streamID] = stream
+        scheduleFlush()
+        return true
+    }
+
+    private static let readPreparedBody: nghttp2_data_source_read_callback = { _, _, buffer, length, flags, source, _ in
+        let stream = Unmanaged<HTTP2ClientStream>.fromOpaque(octo_data_source_ptr(source!)!).takeUnretainedValue()
+        guard let body = stream.prepared?.body else {
+            flags!.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
+            return 0
+        }
+        let count = min(length, body.count - stream.preparedBodyOffset)
+        body.withUnsafeBufferPointer { source in
+            buffer!.update(from: source.baseAddress! + stream.preparedBodyOffset, count: count)
+        }
+        stream.preparedBodyOffset += count
+        if stream.preparedBodyOffset == body.count { flags!.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue }
+        return count
+    }
+
     private static let readRequestData: nghttp2_data_source_read_callback = { session, streamID, buffer, length, flags, source, user in
         let stream = Unmanaged<HTTP2ClientStream>.fromOpaque(octo_data_source_ptr(source!)!).takeUnretainedValue()
         return HTTP2ClientConnection.from(user).readRequestData(stream: stream, into: buffer!, length: length, flags: flags!)
@@ -216,6 +259,15 @@ public final class HTTP2ClientConnection: TCPConnectionDelegate, LoopFlushable {
         if stream.headerBytes > configuration.maximumHeaderListBytes {
             return Int32(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
         }
+        if let onHeaderField = stream.onHeaderField {
+            // Borrowed fields: no strings are made. ":status" is three ASCII digits.
+            if name.count == 7, name.first == UInt8(ascii: ":") {
+                stream.pendingStatus = value.reduce(0) { $0 &* 10 &+ (Int($1) &- 48) }
+            } else if name.first != UInt8(ascii: ":") {
+                onHeaderField(name, value)
+            }
+            return 0
+        }
         let nameString = HTTPHeaderStrings.string(name)
         let valueString = HTTPHeaderStrings.string(value)
         if nameString == ":status" {
@@ -232,6 +284,19 @@ public final class HTTP2ClientConnection: TCPConnectionDelegate, LoopFlushable {
         switch UInt32(header.type) {
         case NGHTTP2_HEADERS.rawValue:
             guard let stream = streams[header.stream_id] else { return 0 }
+            if stream.onHeaderField != nil {
+                // Fields went out one by one; nothing to collect.
+                if !stream.receivedHead {
+                    if stream.pendingStatus >= 100 && stream.pendingStatus < 200 {
+                        stream.pendingStatus = 0
+                        return 0 // informational
+                    }
+                    stream.receivedHead = true
+                    stream.onResponseHead?(HTTPResponseHead(status: stream.pendingStatus))
+                }
+                if endStream { stream.responseEnded(trailers: nil) }
+                return 0
+            }
             // The next block (if any) is the trailers: a few fields.
             var headers = HTTPHeaders(capacity: 4)
             swap(&headers, &stream.pendingHeaders)
@@ -262,7 +327,12 @@ public final class HTTP2ClientConnection: TCPConnectionDelegate, LoopFlushable {
             return 0
         }
         stream.unconsumedBytes += data.count
-        stream.deliver(Array(data))
+        if let onDataBytes = stream.onDataBytes {
+            onDataBytes(data)
+            if !stream.manualFlowControl { consume(stream: stream, data.count) }
+        } else {
+            stream.deliver(Array(data))
+        }
         return 0
     }
 
@@ -309,8 +379,8 @@ public final class HTTP2ClientConnection: TCPConnectionDelegate, LoopFlushable {
         let open = streams.values
         streams.removeAll()
         let reason = error.map { "connection failed: \($0)" } ?? "connection closed"
-        for stream in open where !stream.isFinished {
-            stream.fail(errorCode: NGHTTP2_INTERNAL_ERROR.rawValue, reason: reason)
+        for stream in open {
+            if !stream.isFinished { stream.fail(errorCode: NGHTTP2_INTERNAL_ERROR.rawValue, reason: reason) }
             stream.detach()
         }
         let onClose = self.onClose

@@ -21,6 +21,16 @@ public final class HTTP2ClientStream {
     public var onBytesSent: ((Int) -> Void)?
     /// With manual flow control, response bytes are acknowledged only by ``consume(_:)``.
     public var manualFlowControl = false
+    /// A response body chunk, borrowed for the call (instead of ``onData``'s copy): for
+    /// callers that only count or scan bytes, such as a load generator.
+    public var onDataBytes: ((UnsafeRawBufferPointer) -> Void)?
+    /// Each regular response header and trailer field, borrowed for the call. When set, no
+    /// `HTTPHeaders` are built: ``onResponseHead`` gets the status with no fields and
+    /// ``onEnd`` gets nil, so a response costs no Swift allocation.
+    public var onHeaderField: ((_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void)?
+    /// A reusable stream (see ``init()``) left its connection — after ``onEnd``, ``onFailure``
+    /// or ``cancel()`` — and may be started again.
+    public var onIdle: (() -> Void)?
 
     public static let writableThreshold = 256 * 1024
 
@@ -38,9 +48,42 @@ public final class HTTP2ClientStream {
     var outboundEnded = false
     var outboundTrailers: HTTPHeaders?
     var deferred = false
+    /// The request this stream sends (``HTTP2ClientConnection/startStream(_:prepared:)``) and
+    /// how much of its body nghttp2 has taken.
+    var prepared: PreparedRequest?
+    var preparedBodyOffset = 0
+    /// Created by the public initialiser: callbacks outlive a request, and the stream can be
+    /// started again once it finished (its owner breaks the closure cycles when done).
+    let isReusable: Bool
 
     init(connection: HTTP2ClientConnection) {
         self.connection = connection
+        isReusable = false
+    }
+
+    /// A stream object for ``HTTP2ClientConnection/startStream(_:prepared:)``, started again and
+    /// again with its callbacks set once: a load generator keeps one per concurrent request,
+    /// so sending a request allocates nothing on the Swift side.
+    public init() {
+        connection = nil
+        isReusable = true
+    }
+
+    /// Readies a finished (or new) reusable stream for its next request on `connection`.
+    func reattach(to connection: HTTP2ClientConnection, prepared: PreparedRequest) {
+        precondition(isReusable && self.connection == nil, "only a finished reusable stream can start again")
+        self.connection = connection
+        self.prepared = prepared
+        preparedBodyOffset = 0
+        streamID = 0
+        isFinished = false
+        requestEnded = true
+        receivedHead = false
+        pendingStatus = 0
+        headerBytes = 0
+        unconsumedBytes = 0
+        outboundEnded = true
+        deferred = false
     }
 
     /// Sends request body bytes.
@@ -75,6 +118,16 @@ public final class HTTP2ClientStream {
     public var bufferedOutboundBytes: Int { outbound.count + (connection?.pendingOutputBytes ?? 0) }
     public var isWritable: Bool { bufferedOutboundBytes < Self.writableThreshold }
 
+    /// Undoes ``reattach(to:prepared:)`` when nghttp2 refused the stream (no callbacks).
+    func abandonStart() {
+        connection = nil
+        prepared = nil
+        isFinished = true
+    }
+
+    /// Whether the stream is attached to a connection (started and not yet closed there).
+    public var isAttached: Bool { connection != nil }
+
     func deliver(_ bytes: [UInt8]) {
         onData?(bytes)
         if !manualFlowControl { consume(bytes.count) }
@@ -107,15 +160,21 @@ public final class HTTP2ClientStream {
     }
 
     func detach() {
+        guard connection != nil else { return }
         connection = nil
+        prepared = nil
+        if isReusable { onIdle?() }
     }
 
     private func clearCallbacks() {
+        guard !isReusable else { return }
         onResponseHead = nil
         onData = nil
         onEnd = nil
         onFailure = nil
         onWritable = nil
         onBytesSent = nil
+        onDataBytes = nil
+        onHeaderField = nil
     }
 }
