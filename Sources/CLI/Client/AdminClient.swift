@@ -30,7 +30,7 @@ struct AdminClient {
 
     /// Performs a call; HTTP errors become `admin API failed: <status>: <body>`.
     func call(_ method: String, _ path: String, query: [(String, String)] = [], json: JSONValue? = nil,
-              accept: String? = nil, timeoutSeconds: Int = AdminClient.defaultTimeoutSeconds,
+              accept: String? = nil, timeoutSeconds: Int = AdminClient.defaultTimeoutSeconds, allowNotFound: Bool = false,
               onLine: ((String) -> Void)? = nil) throws(CLIError) -> Reply {
         var target = "/admin/v1" + path
         if !query.isEmpty {
@@ -61,6 +61,9 @@ struct AdminClient {
             case .failed(let message):
                 throw CLIError("admin API request failed: \(message)")
             }
+        }
+        if allowNotFound, response.status == 404 {
+            return Reply(status: 404, body: response.body, contentType: response.headers["content-type"])
         }
         if response.status >= 400 {
             let text = String(decoding: response.body, as: UTF8.self).trimmingASCIIWhitespace()
