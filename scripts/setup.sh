@@ -14,6 +14,7 @@ packages=(
   git curl ca-certificates unzip zip                                 # import sources
   nghttp2-client nghttp2-server                                      # nghttp/h2load, nghttpd (tests, benchmarks)
   python3-venv                                                       # test clients
+  chromium                                                           # renders `octobus bench --html` reports in tests
 )
 missing=()
 for p in "${packages[@]}"; do

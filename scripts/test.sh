@@ -11,6 +11,8 @@ step() { printf '\n=== %s ===\n' "$*" >&2; }
 
 step "build release binary"
 ./scripts/build.sh
+# The native gRPC benchmark backend (Benchmarks/OctobusBench): `octobus bench` tests load it.
+swift build -c release --product OctobusBench
 
 step "Swift unit tests"
 timeout 900 swift test

@@ -13,6 +13,9 @@ usage: OctobusBench status [--octobus PATH] [--rounds N] [--requests N] [--clien
        OctobusBench bare-server [--loops N]   (the HTTP runtime alone, fixed reply; prints its port)
        OctobusBench gateway [--octobus PATH] [--rounds N] [--requests N] [--clients N] [--streams N]
        OctobusBench backend [--host H] [--port N] [--loops N]   (the native gRPC benchmark backend)
+       OctobusBench loadgen [--octobus PATH] [--rounds N] [--requests N] [--clients N] [--streams N]
+                                      (octobus bench vs h2load: requests/s and client CPU per request)
+       OctobusBench bench-package DIR  (writes the native backend's service package, for octobus service import)
 """
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -49,6 +52,17 @@ do {
         print(try await GatewayScenario(octobus: octobus, bench: URL(fileURLWithPath: bench).standardizedFileURL.path, rounds: Int(option("--rounds", "3"))!,
                                         requests: Int(option("--requests", "200000"))!, clients: Int(option("--clients", "10"))!,
                                         streams: Int(option("--streams", "10"))!).run())
+    case "loadgen":
+        let bench = CommandLine.arguments[0].contains("/") ? CommandLine.arguments[0] : try Harness.resolve(CommandLine.arguments[0])
+        print(try LoadgenScenario(octobus: octobus, bench: URL(fileURLWithPath: bench).standardizedFileURL.path, rounds: Int(option("--rounds", "5"))!,
+                                  requests: Int(option("--requests", "500000"))!, clients: Int(option("--clients", "10"))!,
+                                  streams: Int(option("--streams", "10"))!).run())
+    case "bench-package":
+        guard let directory = arguments.first else {
+            FileHandle.standardError.write(Data("usage: OctobusBench bench-package DIR\n".utf8))
+            exit(2)
+        }
+        try BenchPackage.write(to: directory)
     case "backend":
         try await NativeBackend.run(host: option("--host", "127.0.0.1"), port: Int(option("--port", "0"))!, loops: Int(option("--loops", "1"))!)
     case "bare-server":
