@@ -18,6 +18,20 @@ extension AdminAPI {
                 }
                 return .json(200, catalog.json)
             }),
+            AdminRoute("GET", "catalog/{id}/{document}", .async { [routing] call throws(AdminError) in
+                let document = call.parameters[1]
+                guard document == "openapi.json" || document == "openapi.yaml" else { throw AdminError.unknownRoute }
+                guard let capset = await routing.table.capsets[call.parameters[0]], capset.record.enabled else {
+                    throw AdminError.notFound("capset not found")
+                }
+                switch capset.openAPI.document(for: capset) {
+                case .success(let rendered):
+                    return document == "openapi.yaml" ? .raw(200, contentType: "application/yaml", body: rendered.yaml)
+                                                      : .raw(200, contentType: "application/json", body: rendered.json)
+                case .failure(let error):
+                    throw AdminError.internalError(error.message)
+                }
+            }),
         ]
     }
 }

@@ -117,16 +117,23 @@ public enum Daemon {
             ])
         }
         let accessLog = AccessLog(path: dataDirectory.accessLogPath, logger: logger)
-        let grpc = GRPCGateway(loops: gatewayLoops, configuration: configuration.gateway, log: GatewayAccessLogger(log: accessLog),
-                               onDemand: OnDemandGateway(context: supervisorContext, configuration: configuration.gateway),
-                               tokenUsage: state.tokenUsage)
+        let gatewayLog = GatewayAccessLogger(log: accessLog)
+        let onDemand = OnDemandGateway(context: supervisorContext, configuration: configuration.gateway)
+        let responder = GatewayResponder(
+            admin: AdminRouter(routes: api.routes, access: AdminAccessPolicy(state: state, listenHost: configuration.address.host)),
+            grpc: GRPCGateway(loops: gatewayLoops, configuration: configuration.gateway, log: gatewayLog, onDemand: onDemand,
+                              tokenUsage: state.tokenUsage),
+            connect: ConnectGateway(loops: gatewayLoops, configuration: configuration.gateway, log: gatewayLog, onDemand: onDemand,
+                                    tokenUsage: state.tokenUsage),
+            mcp: MCPGateway(loops: gatewayLoops, configuration: configuration.gateway, log: gatewayLog, onDemand: onDemand,
+                            tokenUsage: state.tokenUsage),
+            openAPI: OpenAPIGateway(loops: gatewayLoops, log: gatewayLog, tokenUsage: state.tokenUsage))
         let access = AdminAccessPolicy(state: state, listenHost: configuration.address.host)
-        let admin = AdminRouter(routes: api.routes, access: access)
         let listener = ListenerActor(group: group)
         let bound: HostPort
         do {
             bound = try await listener.start(address: configuration.address, configuration: configuration.http,
-                                             responder: GatewayResponder(admin: admin, grpc: grpc), logger: logger)
+                                             responder: responder, logger: logger)
         } catch {
             logger.error("daemon_start_failed", ["error": error.description])
             await store.close()

@@ -3,14 +3,21 @@ import Runtime
 
 /// The one responder behind the listening port: routes each request by protocol and
 /// path (SPEC §8.1). gRPC is recognised by HTTP/2 plus an `application/grpc` content type;
-/// everything else is HTTP (`/admin/...`, capset routes).
+/// everything else is HTTP: `/admin/v1/…`, and the capset routes
+/// `/capsets/{c}/mcp`, `/capsets/{c}/openapi.json|yaml`, `/capsets/{c}/connect/{i}/{pkg.Svc}/{M}`.
 final class GatewayResponder: HTTPResponder {
     private let admin: AdminRouter
     private let grpc: GRPCGateway
+    private let connect: ConnectGateway
+    private let mcp: MCPGateway
+    private let openAPI: OpenAPIGateway
 
-    init(admin: AdminRouter, grpc: GRPCGateway) {
+    init(admin: AdminRouter, grpc: GRPCGateway, connect: ConnectGateway, mcp: MCPGateway, openAPI: OpenAPIGateway) {
         self.admin = admin
         self.grpc = grpc
+        self.connect = connect
+        self.mcp = mcp
+        self.openAPI = openAPI
     }
 
     func handle(_ exchange: HTTPServerExchange) {
@@ -24,6 +31,32 @@ final class GatewayResponder: HTTPResponder {
         if request.pathHasSegmentPrefix(AdminRouter.prefix) {
             admin.handle(exchange)
             return
+        }
+        if request.pathHasSegmentPrefix("/capsets") {
+            let segments = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2)
+                .map { PercentEncoding.decode(String($0)) }
+            switch segments.count {
+            case 2 where segments[1] == "mcp":
+                mcp.handle(exchange, capsetID: segments[0])
+                return
+            case 2 where segments[1] == "openapi.json" || segments[1] == "openapi.yaml":
+                openAPI.handle(exchange, capsetID: segments[0], yaml: segments[1] == "openapi.yaml")
+                return
+            case 5 where segments[1] == "connect":
+                connect.handle(exchange, capsetID: segments[0], instanceID: segments[2], procedure: segments[3] + "/" + segments[4])
+                return
+            case 2...:
+                if segments[1] == "connect" {
+                    // A Connect path without instance, service and method: a Connect error.
+                    exchange.discardBody()
+                    var body = JSONWriter().bytes(ConnectError(.notFound, "unknown Connect route").json)
+                    body.append(10)
+                    exchange.respond(status: 404, headers: ["content-type": "application/json"], body: body)
+                    return
+                }
+            default:
+                break
+            }
         }
         exchange.discardBody()
         var body = JSONWriter().bytes(.object(["error": .string("not found")]))

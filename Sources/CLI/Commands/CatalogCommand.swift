@@ -13,13 +13,23 @@ struct CatalogCommand: ParsableCommand {
     @Flag(help: "List every protocol.") var all = false
     @Flag(help: "Print JSON (default).") var json = false
     @Flag(help: "Print Markdown.") var md = false
+    @Flag(name: .customLong("openapi-json"), help: "Print the capset's OpenAPI 3.1 document as JSON.") var openAPIJSON = false
+    @Flag(name: .customLong("openapi-yaml"), help: "Print the capset's OpenAPI 3.1 document as YAML.") var openAPIYAML = false
 
     func run() throws {
         let client = try CLIRun.client(global)
         do {
             let capset = try CLIRun.required(capset, "capset")
             if all && (grpc || mcp || connect) { throw CLIError("--all cannot be combined with --grpc, --mcp or --connect") }
-            if json && md { throw CLIError("--json and --md are mutually exclusive") }
+            if [json, md, openAPIJSON, openAPIYAML].filter({ $0 }).count > 1 {
+                throw CLIError("--json, --md, --openapi-json and --openapi-yaml are mutually exclusive")
+            }
+            if openAPIJSON || openAPIYAML {
+                if all || grpc || mcp || connect { throw CLIError("--openapi-json and --openapi-yaml cannot be combined with protocol selectors") }
+                let document = openAPIJSON ? "openapi.json" : "openapi.yaml"
+                Output.writeStdout(bytes: try client.call("GET", "/catalog/\(capset)/\(document)").body)
+                return
+            }
             var query: [(String, String)] = []
             if all { query.append(("all", "true")) }
             if grpc { query.append(("grpc", "true")) }

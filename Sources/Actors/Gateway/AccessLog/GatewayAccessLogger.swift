@@ -6,14 +6,14 @@ struct GatewayAccessLogger: Sendable {
     let log: AccessLog?
 
     func record(_ exchange: HTTPServerExchange, protocol kind: AccessLogProtocol, route: GRPCRoute?,
-                grpcCode: GRPCStatusCode?, httpStatus: Int = 0, capset: String? = nil, method: String? = nil,
-                tool: String = "", startedAt: UInt64) {
+                grpcCode: GRPCStatusCode?, httpStatus: Int = 0, capset: String? = nil, service: String? = nil,
+                instance: String? = nil, method: String? = nil, tool: String = "", startedAt: UInt64) {
         guard let log else { return }
         let request = exchange.request
         var entry = AccessLogEntry(protocolName: kind)
-        entry.capset = route?.capset.record.id ?? capset ?? request.headers["x-octobus-capset"] ?? ""
-        entry.service = route?.instance.service.record.id ?? ""
-        entry.instance = route?.instance.endpoint.instanceID ?? request.headers["x-octobus-instance"] ?? ""
+        entry.capset = route?.capset.record.id ?? capset ?? (kind == .grpc ? request.headers["x-octobus-capset"] : nil) ?? ""
+        entry.service = route?.instance.service.record.id ?? service ?? ""
+        entry.instance = route?.instance.endpoint.instanceID ?? instance ?? (kind == .grpc ? request.headers["x-octobus-instance"] : nil) ?? ""
         entry.method = method ?? route?.method.descriptor.fullName ?? ""
         entry.tool = tool
         entry.route = String(request.path)

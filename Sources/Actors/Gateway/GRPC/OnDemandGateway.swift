@@ -11,7 +11,6 @@ struct OnDemandGateway: Sendable {
     func call(_ exchange: HTTPServerExchange, route: GRPCRoute, startedAt: UInt64, log: GatewayAccessLogger) {
         let loop = exchange.loop
         let bound = LoopBound(exchange, loop: loop)
-        let context = self.context
         let clientTimeout = exchange.request.headers["grpc-timeout"].flatMap(GRPCTimeout.parseMilliseconds)
         let timeout = min(clientTimeout ?? OnDemandInvoker.timeoutMilliseconds, OnDemandInvoker.timeoutMilliseconds)
         let metadata = exchange.request.headers.compactMap { field -> (String, String)? in
@@ -43,24 +42,32 @@ struct OnDemandGateway: Sendable {
             guard let messages = try? reader.append(body), messages.count == 1, reader.isEmpty else {
                 return reply(.invalidArgument, "a unary call takes exactly one uncompressed request message")
             }
-            let request = messages[0]
-            Task {
-                let result: InvokeResult
-                let store = context.store
-                if let instance = try? await store.instance(id: instanceID), let service = try? await store.service(id: instance.serviceID) {
-                    result = await OnDemandInvoker.invoke(context: context, loop: loop, instance: instance, service: service, method: method,
-                                                          request: request, metadata: metadata, descriptors: descriptors,
-                                                          timeoutMilliseconds: timeout)
-                } else {
-                    result = .failure(.unavailable, "backend instance is not running")
-                }
-                loop.execute {
-                    switch result {
-                    case .success(let response): reply(.ok, "", response: response)
-                    case .failure(let code, let message): reply(code, message)
-                    }
+            invoke(instanceID: instanceID, method: method, descriptors: descriptors, request: messages[0], metadata: metadata,
+                   timeoutMilliseconds: timeout, loop: loop) { result in
+                switch result {
+                case .success(let response): reply(.ok, "", response: response)
+                case .failure(let code, let message): reply(code, message)
                 }
             }
+        }
+    }
+
+    /// Runs one `--runtime invoke` for `request` (a serialized message) and calls `completion`
+    /// on `loop` with the response bytes or the status.
+    func invoke(instanceID: String, method: String, descriptors: DescriptorSet?, request: [UInt8], metadata: [(String, String)],
+                timeoutMilliseconds: UInt64, loop: EventLoop, completion: @escaping @Sendable (InvokeResult) -> Void) {
+        let context = self.context
+        Task {
+            let result: InvokeResult
+            let store = context.store
+            if let instance = try? await store.instance(id: instanceID), let service = try? await store.service(id: instance.serviceID) {
+                result = await OnDemandInvoker.invoke(context: context, loop: loop, instance: instance, service: service, method: method,
+                                                      request: request, metadata: metadata, descriptors: descriptors,
+                                                      timeoutMilliseconds: timeoutMilliseconds)
+            } else {
+                result = .failure(.unavailable, "backend instance is not running")
+            }
+            loop.execute { completion(result) }
         }
     }
 

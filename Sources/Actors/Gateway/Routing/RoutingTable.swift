@@ -32,6 +32,10 @@ public final class CapsetRoute: Sendable {
     public let tools: [String: MethodRoute]
     /// What reflection may show; nil when nothing is exposed ("capset not found").
     public let reflectionIndex: ReflectionIndex?
+    /// The MCP tools, built on first use for this snapshot.
+    let mcpTools = MCPToolCatalogCache()
+    /// The OpenAPI document, built on first use for this snapshot.
+    let openAPI = OpenAPICache()
 
     init(record: CapsetRecord, tokens: TokenSet, instances: [InstanceRoute]) {
         self.record = record
