@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], path: "Tests/RuntimeTests", swiftSettings: swiftSettings),
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "Runtime"], path: "Tests/ProtocolsTests",
                     exclude: ["Fixtures", "Protobuf/Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "BenchTests", dependencies: ["Bench", "Protocols", "Runtime"], path: "Tests/BenchTests", swiftSettings: swiftSettings),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "Protocols", "Runtime", .product(name: "Histogram", package: "hdrhistogram-swift")], path: "Tests/BenchTests", swiftSettings: swiftSettings),
         .testTarget(name: "ActorsTests", dependencies: ["Actors", "Protocols", "Runtime"], path: "Tests/ActorsTests", swiftSettings: swiftSettings),
     ]
 )

@@ -2,7 +2,7 @@ import Foundation
 
 /// The gRPC gateway against the same native backend called directly and behind nginx
 /// `grpc_pass` (upstream keepalive), in one run with interleaved rounds:
-/// unary throughput (h2load), added latency at one call in flight (h2load per-request log),
+/// unary throughput (h2load), added latency at one call in flight (`octobus bench --compare`),
 /// server-streaming messages/s (our HTTP/2 client), and the daemon's RSS with 10,000 open
 /// streams over 1,000 connections.
 struct GatewayScenario {
@@ -60,15 +60,19 @@ struct GatewayScenario {
         }
 
         Harness.progress("latency")
-        // Latency at one call in flight: p50/p99 from h2load's per-request log.
+        // Latency at one call in flight, gateway then direct, from `octobus bench --compare`
+        // (HDR histograms of the same calls on the same client).
+        let compared = try Harness.run(octobus, ["--addr", "127.0.0.1:\(daemon.port)", "bench", "bench", "b1", "calculator.v1.CalculatorService/Add",
+                                                 "--data-json", #"{"left":20,"right":22}"#, "--compare", "-c", "1", "-m", "1", "-n", "20000",
+                                                 "--warmup", "1s", "--json"])
+        guard compared.status == 0, let report = try JSONSerialization.jsonObject(with: Data(compared.stdout.utf8)) as? [String: Any] else {
+            throw Harness.Failure(description: "octobus bench --compare failed: \(compared.stderr)")
+        }
         var latency: [String: (p50: Double, p99: Double)] = [:]
-        for target in targets.prefix(2) {
-            let log = work + "/latency-\(target.name).tsv"
-            _ = try Harness.run("h2load", ["-n", "20000", "-c", "1", "-m", "1", "--log-file", log] + grpc + target.extra + [target.url])
-            let samples = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
-                .compactMap { $0.split(separator: "\t").last.flatMap { Double($0) } }.sorted()
-            guard !samples.isEmpty else { throw Harness.Failure(description: "no latency samples for \(target.name)") }
-            latency[target.name] = (samples[samples.count / 2], samples[samples.count * 99 / 100])
+        for name in ["gateway", "direct"] {
+            guard let run = report[name] as? [String: Any], let ms = run["latency_ms"] as? [String: Double],
+                  let p50 = ms["p50"], let p99 = ms["p99"] else { throw Harness.Failure(description: "no \(name) latency in the bench report") }
+            latency[name] = (p50 * 1000, p99 * 1000)
         }
 
         Harness.progress("streaming")
@@ -105,7 +109,7 @@ struct GatewayScenario {
 
         Unary command: `h2load \(load.joined(separator: " ")) -d add.bin -H 'content-type: application/grpc' -H 'te: trailers' [routing headers] <url>`.
 
-        | latency at `-c 1 -m 1` (20,000 calls) | p50 µs | p99 µs |
+        | latency at `-c 1 -m 1` (20,000 calls, `octobus bench --compare`) | p50 µs | p99 µs |
         |---|---|---|
         | gateway | \(Int(latency["gateway"]!.p50)) | \(Int(latency["gateway"]!.p99)) |
         | direct | \(Int(latency["direct"]!.p50)) | \(Int(latency["direct"]!.p99)) |

@@ -20,8 +20,12 @@ public enum BenchLimits {
     /// Points of the throughput/p99 timeline: past this, adjacent intervals are merged (the
     /// interval doubles), so memory stays bounded however long the run.
     public static let defaultMaximumTimelinePoints = 600
-    /// Shortest timeline interval: 100 ms still holds enough requests for a p99 at modest rates.
+    /// Shortest timeline interval when the run's length is known: 100 ms still holds enough
+    /// requests for a p99 at modest rates.
     public static let minimumTimelineIntervalNanoseconds: UInt64 = 100_000_000
+    /// First timeline interval of a run whose length is unknown (closed loop with `-n`): short
+    /// runs still get a curve, and long ones coarsen as they go (the interval doubles).
+    public static let unknownDurationTimelineIntervalNanoseconds: UInt64 = 10_000_000
     /// How often each loop checks request deadlines and publishes its progress counters.
     public static let sweepIntervalMilliseconds: UInt64 = 100
     /// Per-request deadline when none is given (the gateway's own unary deadline is 30 s).

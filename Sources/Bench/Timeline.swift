@@ -77,7 +77,7 @@ public struct Timeline: Sendable {
     /// The interval for a run expected to last `expected` nanoseconds (unknown: nil): a
     /// hundred points or more, never shorter than the minimum.
     static func interval(forExpectedDuration expected: UInt64?) -> UInt64 {
-        guard let expected else { return BenchLimits.minimumTimelineIntervalNanoseconds }
+        guard let expected else { return BenchLimits.unknownDurationTimelineIntervalNanoseconds }
         return max(BenchLimits.minimumTimelineIntervalNanoseconds, expected / 100)
     }
 }

@@ -3,7 +3,8 @@ import XCTest
 
 final class BenchFormatTests: XCTestCase {
     func testFixed() {
-        XCTAssertEqual(BenchFormat.fixed(1.005, 2), "1.01")
+        XCTAssertEqual(BenchFormat.fixed(1.006, 2), "1.01")
+        XCTAssertEqual(BenchFormat.fixed(0.125, 2), "0.13") // exact in binary: rounds half away from zero
         XCTAssertEqual(BenchFormat.fixed(0.0004, 3), "0.000")
         XCTAssertEqual(BenchFormat.fixed(-2.5, 1), "-2.5")
         XCTAssertEqual(BenchFormat.fixed(12, 0), "12")

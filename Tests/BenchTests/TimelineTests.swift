@@ -1,4 +1,5 @@
 @testable import Bench
+import Histogram
 import XCTest
 
 final class TimelineTests: XCTestCase {

@@ -19,10 +19,13 @@ struct ArrivalSchedule {
         start + UInt64(offset + Double(k) * interval)
     }
 
-    /// How many of this loop's arrivals are due by `now`.
+    /// How many of this loop's arrivals are due by `now` (exactly those with
+    /// `time(of:) <= now`: the estimate is corrected against the rounded times).
     func arrivals(by now: UInt64, from start: UInt64) -> Int {
         guard now >= start else { return 0 }
-        let elapsed = Double(now - start) - offset
-        return elapsed < 0 ? 0 : Int(elapsed / interval) + 1
+        var count = max(0, Int(((Double(now - start) - offset) / interval).rounded(.down)) + 1)
+        while time(of: count, from: start) <= now { count += 1 }
+        while count > 0, time(of: count - 1, from: start) > now { count -= 1 }
+        return count
     }
 }
