@@ -45,6 +45,9 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
+            // The deeper malloc thread cache `serve` uses: nghttp2 allocates and frees a
+            // burst of stream objects per read, the same pattern (see AllocatorTuning).
+            do { try AllocatorTuning.apply() } catch { throw CLIError("\(error)") }
             try await execute()
         } catch let error as CLIError {
             Output.writeStderr("\(error)\n")

@@ -253,8 +253,20 @@ public final class HTTP2ClientConnection: TCPConnectionDelegate, LoopFlushable {
 
     // MARK: nghttp2 callbacks
 
+    /// Runs `body` with the stream nghttp2 is calling about, found through the stream user
+    /// data given at submit (no hashing) and borrowed (no retain): `streams` owns every open
+    /// stream until nghttp2's close callback, after which nghttp2 calls nothing about it.
+    @inline(__always)
+    private func withStream(_ streamID: Int32, _ body: (HTTP2ClientStream) -> Int32) -> Int32 {
+        guard let user = nghttp2_session_get_stream_user_data(session, streamID) else { return 0 }
+        return Unmanaged<HTTP2ClientStream>.fromOpaque(user)._withUnsafeGuaranteedRef(body)
+    }
+
     private func header(_ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> Int32 {
-        guard let stream = streams[frame.pointee.hd.stream_id] else { return 0 }
+        withStream(frame.pointee.hd.stream_id) { stream in header(stream, name: name, value: value) }
+    }
+
+    private func header(_ stream: HTTP2ClientStream, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> Int32 {
         stream.headerBytes += name.count + value.count + 32
         if stream.headerBytes > configuration.maximumHeaderListBytes {
             return Int32(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
@@ -283,36 +295,9 @@ public final class HTTP2ClientConnection: TCPConnectionDelegate, LoopFlushable {
         let endStream = header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
         switch UInt32(header.type) {
         case NGHTTP2_HEADERS.rawValue:
-            guard let stream = streams[header.stream_id] else { return 0 }
-            if stream.onHeaderField != nil {
-                // Fields went out one by one; nothing to collect.
-                if !stream.receivedHead {
-                    if stream.pendingStatus >= 100 && stream.pendingStatus < 200 {
-                        stream.pendingStatus = 0
-                        return 0 // informational
-                    }
-                    stream.receivedHead = true
-                    stream.onResponseHead?(HTTPResponseHead(status: stream.pendingStatus))
-                }
-                if endStream { stream.responseEnded(trailers: nil) }
-                return 0
-            }
-            // The next block (if any) is the trailers: a few fields.
-            var headers = HTTPHeaders(capacity: 4)
-            swap(&headers, &stream.pendingHeaders)
-            if !stream.receivedHead {
-                if stream.pendingStatus >= 100 && stream.pendingStatus < 200 {
-                    stream.pendingStatus = 0
-                    return 0 // informational
-                }
-                stream.receivedHead = true
-                stream.onResponseHead?(HTTPResponseHead(status: stream.pendingStatus, headers: headers))
-                if endStream { stream.responseEnded(trailers: nil) }
-            } else if endStream {
-                stream.responseEnded(trailers: headers)
-            }
+            return withStream(header.stream_id) { stream in headersReceived(stream, endStream: endStream) }
         case NGHTTP2_DATA.rawValue:
-            if endStream, let stream = streams[header.stream_id] { stream.responseEnded(trailers: nil) }
+            if endStream { return withStream(header.stream_id) { $0.responseEnded(trailers: nil); return 0 } }
         case NGHTTP2_GOAWAY.rawValue:
             receivedGoAway = true
         default:
@@ -321,8 +306,49 @@ public final class HTTP2ClientConnection: TCPConnectionDelegate, LoopFlushable {
         return 0
     }
 
+    private func headersReceived(_ stream: HTTP2ClientStream, endStream: Bool) -> Int32 {
+        if stream.onHeaderField != nil {
+            // Fields went out one by one; nothing to collect.
+            if !stream.receivedHead {
+                if stream.pendingStatus >= 100 && stream.pendingStatus < 200 {
+                    stream.pendingStatus = 0
+                    return 0 // informational
+                }
+                stream.receivedHead = true
+                stream.onResponseHead?(HTTPResponseHead(status: stream.pendingStatus))
+            }
+            if endStream { stream.responseEnded(trailers: nil) }
+            return 0
+        }
+        // The next block (if any) is the trailers: a few fields.
+        var headers = HTTPHeaders(capacity: 4)
+        swap(&headers, &stream.pendingHeaders)
+        if !stream.receivedHead {
+            if stream.pendingStatus >= 100 && stream.pendingStatus < 200 {
+                stream.pendingStatus = 0
+                return 0 // informational
+            }
+            stream.receivedHead = true
+            stream.onResponseHead?(HTTPResponseHead(status: stream.pendingStatus, headers: headers))
+            if endStream { stream.responseEnded(trailers: nil) }
+        } else if endStream {
+            stream.responseEnded(trailers: headers)
+        }
+        return 0
+    }
+
     private func dataReceived(streamID: Int32, _ data: UnsafeRawBufferPointer) -> Int32 {
-        guard let stream = streams[streamID], !stream.isFinished else {
+        guard let user = nghttp2_session_get_stream_user_data(session, streamID) else {
+            nghttp2_session_consume(session, streamID, data.count)
+            return 0
+        }
+        return Unmanaged<HTTP2ClientStream>.fromOpaque(user)._withUnsafeGuaranteedRef { stream in
+            dataReceived(stream, streamID: streamID, data)
+        }
+    }
+
+    private func dataReceived(_ stream: HTTP2ClientStream, streamID: Int32, _ data: UnsafeRawBufferPointer) -> Int32 {
+        guard !stream.isFinished else {
             nghttp2_session_consume(session, streamID, data.count)
             return 0
         }
