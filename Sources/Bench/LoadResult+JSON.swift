@@ -52,6 +52,13 @@ extension LoadResult {
                     "t": .double(Double(index) * interval), "requests": .int(bucket.requests), "errors": .int(bucket.errors),
                     "requests_per_second": .double(Double(bucket.requests) / interval),
                 ]
+                // The last interval usually holds only the tail of the run (responses to requests
+                // sent before the end): its rate over a whole interval would read as a drop.
+                let start = UInt64(index) * recorder.timeline.intervalNanoseconds
+                if index == recorder.timeline.buckets.count - 1,
+                   recorder.lastCompletionOffset - min(recorder.lastCompletionOffset, start) < recorder.timeline.intervalNanoseconds / 2 {
+                    point["partial"] = .bool(true)
+                }
                 if bucket.requests > 0 {
                     point["p50_ms"] = .double(Double(bucket.latency.valueAtPercentile(50)) / 1_000)
                     point["p99_ms"] = .double(Double(bucket.latency.valueAtPercentile(99)) / 1_000)

@@ -122,7 +122,7 @@ public enum BenchHTMLReport {
       // series: [{name, color, dashed, points: [[x, y]]}]; xTicks: [[x, label]] or null.
       function chart(id, series, opts) {
         var svg = document.getElementById(id);
-        var box = svg.viewBox.baseVal, left = 64, right = 16, top = 16, bottom = 40;
+        var box = svg.viewBox.baseVal, left = 64, right = 36, top = 16, bottom = 40;
         var w = box.width - left - right, h = box.height - top - bottom;
         var xs = [], ys = [];
         series.forEach(function (s) { s.points.forEach(function (p) { xs.push(p[0]); ys.push(p[1]); }); });
@@ -174,7 +174,8 @@ public enum BenchHTMLReport {
       chart("latency-chart", latency, {xMin: 0, xMax: Math.max(2, maxX), xTicks: pticks, xLabel: "percentile", yLabel: "latency (ms)"});
       chart("throughput-chart", runs.map(function (run, i) {
         return {name: run.run.route + " requests/s", color: colors[i % colors.length],
-                points: run.timeline.points.map(function (p) { return [p.t, p.requests_per_second]; })};
+                points: run.timeline.points.filter(function (p) { return !p.partial; })
+                                           .map(function (p) { return [p.t, p.requests_per_second]; })};
       }), {xLabel: "time (s)", yLabel: "requests/s"});
       var p99 = [];
       runs.forEach(function (run, i) {
