@@ -137,7 +137,13 @@ public enum BenchHTMLReport {
           el("line", {x1: left, x2: left + w, y1: Y(v), y2: Y(v), "class": "grid"}, svg);
           el("text", {x: left - 6, y: Y(v) + 4, "text-anchor": "end"}, svg, fmt(v));
         }
-        var ticks = opts.xTicks || [0, 1, 2, 3, 4, 5].map(function (i) { var x = xMin + (xMax - xMin) * i / 5; return [x, fmt(x)]; });
+        var ticks = opts.xTicks;
+        if (!ticks) {
+          // Round steps (1, 2, 2.5, 5 × 10^k), about six of them.
+          var step = niceMax((xMax - xMin) / 6);
+          ticks = [];
+          for (var t = Math.ceil(xMin / step) * step; t <= xMax + step * 1e-9; t += step) ticks.push([t, +t.toPrecision(6) + ""]);
+        }
         ticks.forEach(function (t) {
           if (t[0] < xMin || t[0] > xMax) return;
           el("line", {x1: X(t[0]), x2: X(t[0]), y1: top, y2: top + h, "class": "grid"}, svg);
