@@ -43,7 +43,10 @@ struct BenchOptions {
             let milliseconds = try command.duration.map { text throws(CLIError) in try Self.milliseconds(text, "-d") } ?? Self.defaultDurationMilliseconds
             stop = .duration(milliseconds * 1_000_000)
         }
-        warmup = try command.warmup.map { text throws(CLIError) in try Self.milliseconds(text, "--warmup") * 1_000_000 } ?? 0
+        // No warm-up may be said explicitly (a duration elsewhere must be above zero).
+        warmup = try command.warmup.map { text throws(CLIError) in
+            text.trimmingASCIIWhitespace() == "0" ? 0 : try Self.milliseconds(text, "--warmup") * 1_000_000
+        } ?? 0
         timeout = try command.timeout.map { text throws(CLIError) in try Self.milliseconds(text, "--timeout") * 1_000_000 }
             ?? BenchLimits.defaultRequestTimeoutNanoseconds
         loops = command.loops ?? EventLoopGroup.defaultLoopCount
