@@ -313,7 +313,7 @@ def chromium() -> str:
 
 def test_html_report_renders_in_a_browser(bench_daemon, tmp_path):
     html = tmp_path / "report.html"
-    result = bench(bench_daemon, "bench", "native-1", ADD, "--compare", "-n", "3000", "--html", str(html))
+    result = bench(bench_daemon, "bench", "native-1", ADD, "--compare", "-d", "1s", "--html", str(html))
     assert result.returncode == 0, result.stderr
     text = html.read_text()
     assert "http://" not in text.replace("http://www.w3.org/2000/svg", "").replace(f"http://{bench_daemon.addr}", "").split("<script>")[1], \
