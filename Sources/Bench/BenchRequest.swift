@@ -46,16 +46,17 @@ public enum BenchRequest {
 
     /// What an MCP client sends once per connection before calling tools: `initialize`, then
     /// the `notifications/initialized` notification.
-    public static func mcpHandshake(path: String, authority: String, headers: HTTPHeaders) -> [PreparedRequest] {
+    public static func mcpHandshake(path: String, authority: String, headers: HTTPHeaders) -> [LoadPlan.HandshakeStep] {
         [
-            mcp(path: path, authority: authority, headers: headers, body: [
+            LoadPlan.HandshakeStep(name: "MCP initialize", request: mcp(path: path, authority: authority, headers: headers, body: [
                 "jsonrpc": "2.0", "id": .int(0), "method": "initialize",
                 "params": .object([
                     "protocolVersion": .string(mcpProtocolVersion), "capabilities": .object([:]),
                     "clientInfo": .object(["name": .string(userAgent), "version": "1"]),
                 ]),
-            ]),
-            mcp(path: path, authority: authority, headers: headers, body: ["jsonrpc": "2.0", "method": "notifications/initialized"]),
+            ])),
+            LoadPlan.HandshakeStep(name: "MCP notifications/initialized", request: mcp(
+                path: path, authority: authority, headers: headers, body: ["jsonrpc": "2.0", "method": "notifications/initialized"])),
         ]
     }
 

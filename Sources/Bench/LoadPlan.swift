@@ -13,6 +13,18 @@ public struct LoadPlan: Sendable {
         case open(rate: Double)
     }
 
+    /// A request sent once on each connection before the load (MCP `initialize`).
+    public struct HandshakeStep: Sendable {
+        /// What the step is, for error messages (`MCP initialize`).
+        public let name: String
+        public let request: PreparedRequest
+
+        public init(name: String, request: PreparedRequest) {
+            self.name = name
+            self.request = request
+        }
+    }
+
     /// When the measured part of the run ends.
     public enum Stop: Sendable, Equatable {
         /// After this many measured requests have been issued (and have finished).
@@ -26,8 +38,8 @@ public struct LoadPlan: Sendable {
     public var port: Int
     /// The request every stream sends.
     public var request: PreparedRequest
-    /// Sent once on each connection before the load (MCP `initialize`); must answer 2xx.
-    public var handshake: [PreparedRequest]
+    /// Sent once on each connection before the load, in order; each must answer 2xx.
+    public var handshake: [HandshakeStep]
     /// Count gRPC messages in responses (server-streaming methods): messages/s and time to
     /// first message.
     public var countsMessages: Bool
@@ -40,7 +52,7 @@ public struct LoadPlan: Sendable {
     public var warmupNanoseconds: UInt64
     public var requestTimeoutNanoseconds: UInt64
 
-    public init(protocolKind: BenchProtocol, host: String, port: Int, request: PreparedRequest, handshake: [PreparedRequest] = [],
+    public init(protocolKind: BenchProtocol, host: String, port: Int, request: PreparedRequest, handshake: [HandshakeStep] = [],
                 countsMessages: Bool = false, connections: Int, streamsPerConnection: Int, loops: Int, mode: Mode, stop: Stop,
                 warmupNanoseconds: UInt64 = 0, requestTimeoutNanoseconds: UInt64 = BenchLimits.defaultRequestTimeoutNanoseconds) {
         self.protocolKind = protocolKind

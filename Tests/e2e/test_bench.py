@@ -30,13 +30,16 @@ BENCH_BIN = os.environ.get("OCTOBUS_BENCH_BIN", str(REPO / ".build" / "release" 
 ADD = "calculator.v1.CalculatorService/Add"
 EXPAND = "streaming.v1.StreamingService/Expand"
 COUNT = "bench.v1.Counter/Count"
+ECHO = "probe.v1.ProbeService/Echo"
+CAPSET_TOKEN = "bench-cap-4f1d9a7c2e"
 PERCENTILES = ["p50", "p90", "p99", "p99.9", "max"]
 
 
 @pytest.fixture(scope="module")
 def bench_daemon(tmp_path_factory):
     """One daemon for the module: capset `bench` binds calculator-1 (calculator example),
-    streaming-1 (streaming example) and native-1 (the native backend, OctobusBench)."""
+    streaming-1 (streaming example), native-1 (the native backend, OctobusBench) and probe-1
+    (the gateway test backend: fails or sleeps on request)."""
     if not Path(BENCH_BIN).exists():
         pytest.fail(f"{BENCH_BIN} is missing: build it with `swift build -c release --product OctobusBench`")
     root = tmp_path_factory.mktemp("bench")
@@ -49,7 +52,7 @@ def bench_daemon(tmp_path_factory):
         subprocess.run([BENCH_BIN, "bench-package", str(root / "native")], check=True)
         cli_json(daemon, "capset", "create", "bench")
         for service, source in (("calculator", pkg.example("calculator-js")), ("streaming", pkg.example("streaming-js")),
-                                ("native", root / "native")):
+                                ("native", root / "native"), ("probe", pkg.fixture("gateway-probe"))):
             imported(daemon, service, source)
             create_instance(daemon, f"{service}-1", service, "--config-json", '{"label":"b"}', "--secret-json", '{"apiToken":"t"}')
             wait_running(daemon, f"{service}-1")
@@ -187,6 +190,59 @@ def test_mcp_tool_call(bench_daemon):
                         "-c", "2", "-m", "4", "-n", "500")
     assert report["statuses"] == {"200": 500}, report["statuses"]
     assert_consistent(report, success="200")
+
+
+def mcp_tool(daemon, instance: str, method: str, capset: str = "bench") -> str:
+    tools = cli_json(daemon, "catalog", capset, "--mcp")["mcp"]
+    return next(t["tool_name"] for t in tools if t["method_full_name"] == method and t["instance_id"] == instance)
+
+
+def test_failures_are_counted_by_status_in_every_protocol(bench_daemon):
+    data = '{"text":"x","fail_code":7,"fail_message":"no"}'
+    grpc = bench_json(bench_daemon, "bench", "probe-1", ECHO, "--data-json", data, "-c", "1", "-m", "4", "-n", "60")
+    assert grpc["statuses"] == {"PERMISSION_DENIED": 60}
+    assert grpc["errors"] == 60 and grpc["successes"] == 0
+    assert_consistent(grpc)
+    connect = bench_json(bench_daemon, "bench", "probe-1", ECHO, "--protocol", "connect", "--data-json", data, "-n", "60")
+    assert connect["statuses"] == {"403": 60} and connect["errors"] == 60
+    assert_consistent(connect, success="200")
+    tool = mcp_tool(bench_daemon, "probe-1", ECHO)
+    mcp = bench_json(bench_daemon, "bench", "probe-1", tool, "--protocol", "mcp", "--data-json", data, "-n", "60")
+    assert mcp["statuses"] == {"isError": 60} and mcp["errors"] == 60
+    assert_consistent(mcp, success="200")
+    ok = bench_json(bench_daemon, "bench", "probe-1", tool, "--protocol", "mcp", "--data-json", '{"text":"fine"}', "-n", "60")
+    assert ok["statuses"] == {"200": 60} and ok["errors"] == 0
+
+
+def test_requests_past_the_timeout_are_cancelled_and_counted_once(bench_daemon):
+    report = bench_json(bench_daemon, "bench", "probe-1", ECHO, "--data-json", '{"sleep_ms":5000}', "-c", "1", "-m", "4",
+                        "-n", "8", "--timeout", "300ms")
+    assert report["statuses"] == {"timeout": 8}
+    latency = report["latency_ms"]
+    # Deadlines are checked every 100 ms: a timed-out request is cancelled 300–400 ms after its send.
+    assert 300 <= latency["p50"] and latency["max"] < 1000
+    assert report["elapsed_seconds"] < 3
+
+
+def test_capset_token_from_option_and_environment(bench_daemon):
+    cli_json(bench_daemon, "capset", "create", "secured")
+    cli_json(bench_daemon, "capset", "add-instance", "secured", "calculator-1")
+    assert bench_daemon.cli("capset", "add-token", "secured", "t1", "--token", CAPSET_TOKEN).returncode == 0
+    refused = bench_json(bench_daemon, "secured", "calculator-1", ADD, "-n", "20")
+    assert refused["statuses"] == {"UNAUTHENTICATED": 20}
+    refused_connect = bench_json(bench_daemon, "secured", "calculator-1", ADD, "--protocol", "connect", "-n", "20")
+    assert refused_connect["statuses"] == {"401": 20}
+    with_option = bench_json(bench_daemon, "secured", "calculator-1", ADD, "--token", CAPSET_TOKEN, "-n", "20")
+    assert with_option["statuses"] == {"OK": 20}
+    from_env = bench_json(bench_daemon, "secured", "calculator-1", ADD, "--protocol", "connect", "-n", "20",
+                          env={"OCTOBUS_CAPSET_TOKEN": CAPSET_TOKEN})
+    assert from_env["statuses"] == {"200": 20}
+    tool = mcp_tool(bench_daemon, "calculator-1", ADD, capset="secured")
+    mcp = bench_json(bench_daemon, "secured", "calculator-1", tool, "--protocol", "mcp", "-n", "20", "--token", CAPSET_TOKEN)
+    assert mcp["statuses"] == {"200": 20}
+    # Without the token the MCP handshake itself is refused, before any load.
+    result = bench(bench_daemon, "secured", "calculator-1", tool, "--protocol", "mcp", "-n", "20")
+    assert result.returncode == 1 and "MCP initialize (POST /capsets/secured/mcp) was refused: HTTP 401" in result.stderr, result.stderr
 
 
 # -- coordinated omission ---------------------------------------------------------------

@@ -46,18 +46,19 @@ final class LoadConnection {
     }
 
     private func handshake(_ index: Int, on client: HTTP2ClientConnection, _ completion: @escaping (BenchError?) -> Void) {
-        let requests = worker.plan.handshake
-        guard index < requests.count else {
+        let steps = worker.plan.handshake
+        guard index < steps.count else {
             completion(nil)
             return
         }
-        let request = requests[index]
+        let step = steps[index]
+        let request = step.request
         let stream = HTTP2ClientStream()
         var status = 0
         var body: [UInt8] = []
         var scanner = MCPResultScanner()
         let fail = { (detail: String) in
-            completion(BenchError(.handshakeFailed, "\(request.method) \(request.path) was refused: \(detail)"))
+            completion(BenchError(.handshakeFailed, "\(step.name) (\(request.method) \(request.path)) was refused: \(detail)"))
         }
         stream.onResponseHead = { status = $0.status }
         stream.onHeaderField = { _, _ in }
@@ -67,7 +68,7 @@ final class LoadConnection {
         }
         stream.onEnd = { [self] _ in
             if status < 200 || status >= 300 || scanner.sawJSONRPCError {
-                fail("HTTP \(status) \(String(decoding: body, as: UTF8.self))")
+                fail("HTTP \(status) \(String(decoding: body, as: UTF8.self).trimmingASCIIWhitespace())")
             } else {
                 handshake(index + 1, on: client, completion)
             }
