@@ -112,7 +112,7 @@ struct BenchOptions {
         let gatewayRoute = target.route == .gateway || (target.route == .target && !target.capset.isEmpty)
         if target.route == .gateway, let token { extra.add(name: "authorization", value: "Bearer \(token)") }
         let request: PreparedRequest
-        var handshake: [PreparedRequest] = []
+        var handshake: [LoadPlan.HandshakeStep] = []
         switch protocolKind {
         case .grpc:
             if gatewayRoute {
