@@ -1,8 +1,8 @@
 import Foundation
 import Runtime
 
-/// gRPC clients for the streaming benchmarks, on our own HTTP/2 client and one event loop
-/// (h2load only measures request/response rates).
+/// Holds thousands of open gRPC streams through the gateway, on our own HTTP/2 client and
+/// one event loop (a shape neither h2load nor `octobus bench`, which measure rates, produce).
 final class BenchStreamClient: @unchecked Sendable {
     // Loop-confined state below; `loop` runs every callback.
     let loop: EventLoop
@@ -48,52 +48,6 @@ final class BenchStreamClient: @unchecked Sendable {
                 }
             }
         }
-    }
-
-    /// Streams `count` messages of `size` bytes on each of `streams` parallel server streams
-    /// over one connection; returns messages per second (all streams together).
-    func countRate(port: Int, metadata: [(String, String)], streams: Int, count: Int, size: Int) async throws -> Double {
-        let connection = try await connect(port: port)
-        let varintLength = size < 1 << 7 ? 1 : size < 1 << 14 ? 2 : size < 1 << 21 ? 3 : 4
-        let messageBytes = 5 + 3 + varintLength + size
-        let started = Date()
-        let received: Int = try await withCheckedThrowingContinuation { continuation in
-            loop.execute {
-                var open = streams
-                var total = 0
-                var failed = false
-                for _ in 0..<streams {
-                    guard let stream = connection.value.startStream(method: "POST", path: "/bench.v1.Counter/Count", authority: "127.0.0.1:\(port)",
-                                                                    headers: Self.headers(metadata), endStream: false) else {
-                        continuation.resume(throwing: Harness.Failure(description: "cannot start a stream"))
-                        return
-                    }
-                    stream.onData = { total += $0.count }
-                    stream.onEnd = { trailers in
-                        if trailers?["grpc-status"] != "0" && !failed {
-                            failed = true
-                            continuation.resume(throwing: Harness.Failure(description: "stream ended with \(trailers?["grpc-status"] ?? "no status") \(trailers?["grpc-message"] ?? "")"))
-                            return
-                        }
-                        open -= 1
-                        if open == 0 && !failed { continuation.resume(returning: total) }
-                    }
-                    stream.onFailure = { _, reason in
-                        if !failed {
-                            failed = true
-                            continuation.resume(throwing: Harness.Failure(description: "stream failed: \(reason)"))
-                        }
-                    }
-                    stream.send(Self.countRequest(count, size), endStream: true)
-                }
-            }
-        }
-        let elapsed = Date().timeIntervalSince(started)
-        loop.execute { connection.value.close() }
-        guard received == messageBytes * count * streams else {
-            throw Harness.Failure(description: "received \(received) bytes, expected \(messageBytes * count * streams)")
-        }
-        return Double(count * streams) / elapsed
     }
 
     /// Opens `perConnection` Hold streams on each of `connections` connections and returns

@@ -3,7 +3,7 @@ import Foundation
 /// The gRPC gateway against the same native backend called directly and behind nginx
 /// `grpc_pass` (upstream keepalive), in one run with interleaved rounds:
 /// unary throughput (h2load), added latency at one call in flight (`octobus bench --compare`),
-/// server-streaming messages/s (our HTTP/2 client), and the daemon's RSS with 10,000 open
+/// server-streaming messages/s (`octobus bench --compare`), and the daemon's RSS with 10,000 open
 /// streams over 1,000 connections.
 struct GatewayScenario {
     let octobus: String
@@ -76,14 +76,26 @@ struct GatewayScenario {
         }
 
         Harness.progress("streaming")
-        // Server streaming: 4 streams × 50,000 messages of 1 KiB, gateway vs direct.
-        let client = BenchStreamClient()
+        // Server streaming: 4 streams × 50,000 messages of 1 KiB, gateway then direct
+        // (`octobus bench --compare` on bench.v1.Counter/Count: messages/s over the run).
         var streaming: [String: [Double]] = [:]
-        let metadata = [("x-octobus-capset", "bench"), ("x-octobus-instance", "b1")]
         for _ in 0..<rounds {
-            streaming["gateway", default: []].append(try await client.countRate(port: daemon.port, metadata: metadata, streams: 4, count: 50_000, size: 1024))
-            streaming["direct", default: []].append(try await client.countRate(port: backendPort, metadata: [], streams: 4, count: 50_000, size: 1024))
+            let run = try Harness.run(octobus, ["--addr", "127.0.0.1:\(daemon.port)", "bench", "bench", "b1", "bench.v1.Counter/Count",
+                                               "--data-json", #"{"count":50000,"size":1024}"#, "--compare", "-c", "1", "-m", "4",
+                                               "-n", "4", "--loops", "1", "--json"])
+            guard run.status == 0, let report = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] else {
+                throw Harness.Failure(description: "octobus bench streaming failed: \(run.stderr)")
+            }
+            for name in ["gateway", "direct"] {
+                guard let side = report[name] as? [String: Any], let stream = side["streaming"] as? [String: Any],
+                      let rate = stream["messages_per_second"] as? Double, (stream["messages"] as? Int) == 200_000 else {
+                    throw Harness.Failure(description: "no \(name) streaming figures in the bench report")
+                }
+                streaming[name, default: []].append(rate)
+            }
         }
+        let client = BenchStreamClient()
+        let metadata = [("x-octobus-capset", "bench"), ("x-octobus-instance", "b1")]
 
         Harness.progress("held streams")
         // 10,000 open streams over 1,000 connections through the gateway.

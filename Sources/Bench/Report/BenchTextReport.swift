@@ -15,7 +15,7 @@ public enum BenchTextReport {
             + "(\(BenchFormat.bytes(result.bytesSentPerSecond))/s), received \(BenchFormat.bytes(Double(result.recorder.bytesReceived))) "
             + "(\(BenchFormat.bytes(result.bytesReceivedPerSecond))/s)"))
         lines.append(("statuses", result.statuses.isEmpty ? "none" : result.statuses.map { "\($0.label) \(BenchFormat.grouped($0.count))" }.joined(separator: ", ")))
-        lines.append((result.isOpenLoop ? "latency" : "latency", percentiles(LoadResult.summary(result.recorder.latency))))
+        lines.append(("latency", percentiles(LoadResult.summary(result.recorder.latency))))
         if result.isOpenLoop {
             lines.append(("service", percentiles(LoadResult.summary(result.recorder.serviceTime))
                 + "  (from the actual send; latency counts from the scheduled send)"))
