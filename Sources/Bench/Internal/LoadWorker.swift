@@ -248,7 +248,9 @@ final class LoadWorker {
             published = (recorder.requests, recorder.errors)
             progress.publish(loop: index, completed: recorder.requests, errors: recorder.errors)
         }
-        if issuing, now >= measureEnd { issuing = false }
+        // Closed loop: the deadline ends issuing. Open loop: the schedule does (arrivals due
+        // before the end but still waiting for a stream must still go out, each counted).
+        if schedule == nil, issuing, now >= measureEnd { issuing = false }
         if schedule != nil, issuing { pumpArrivals() }
         for connection in connections {
             for slot in connection.slots where !slot.settled && now - min(now, slot.sentAt) > plan.requestTimeoutNanoseconds {
