@@ -248,20 +248,35 @@ def test_capset_token_from_option_and_environment(bench_daemon):
 # -- coordinated omission ---------------------------------------------------------------
 
 @pytest.fixture
-def stall_server(tmp_path):
-    """The Python grpcio server that stalls its whole event loop for 1 s at its 300th call."""
-    port_file = tmp_path / "stall.port"
-    process = subprocess.Popen([sys.executable, str(REPO / "Tests/e2e/support/stall_server.py"), str(port_file), "300", "1.0"])
-    deadline = time.time() + 20
-    while not port_file.exists():
-        assert process.poll() is None and time.time() < deadline, "stall server did not start"
-        time.sleep(0.05)
+def stall_servers(tmp_path):
+    """Starts Python grpcio servers that stall their whole event loop for 1 s at their
+    `stall_after`-th call; returns (url, descriptor set) for each."""
+    processes = []
     descriptor = tmp_path / "calculator.protoset"
     proto = REPO / "examples/calculator-js/proto"
     subprocess.run(["protoc", "-I", str(proto), "--include_imports", "-o", str(descriptor), str(proto / "calculator.proto")], check=True)
-    yield f"http://127.0.0.1:{port_file.read_text()}", descriptor
-    process.kill()
-    process.wait()
+
+    def start(stall_after: int):
+        port_file = tmp_path / f"stall-{len(processes)}.port"
+        process = subprocess.Popen([sys.executable, str(REPO / "Tests/e2e/support/stall_server.py"), str(port_file),
+                                    str(stall_after), "1.0"])
+        processes.append(process)
+        deadline = time.time() + 20
+        while not port_file.exists():
+            assert process.poll() is None and time.time() < deadline, "stall server did not start"
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{port_file.read_text()}", descriptor
+
+    yield start
+    for process in processes:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def stall_server(stall_servers):
+    """A server that stalls for 1 s at its 300th call."""
+    return stall_servers(300)
 
 
 def test_open_loop_shows_a_stall_that_closed_loop_hides(stall_server):
@@ -281,6 +296,17 @@ def test_open_loop_shows_a_stall_that_closed_loop_hides(stall_server):
     # Measured from the actual send, the stall looks like (at most) one slow request per
     # stream in flight: what a closed-loop tool would report.
     assert report["service_time_ms"]["p50"] < 100
+
+
+def test_open_loop_sends_every_arrival_due_before_the_end(stall_servers):
+    # The stall begins at call 350 (1.75 s into a 2 s run at 200/s) and outlasts the run:
+    # the arrivals due meanwhile wait for the server, and are still sent and counted.
+    url, descriptor = stall_servers(350)
+    report = bench_json(None, "--target", url, "--descriptor", str(descriptor), ADD, "--rate", "200", "-d", "2s", "-c", "1", "-m", "20")
+    assert report["requests"] == 400 and report["errors"] == 0
+    assert report["latency_ms"]["max"] >= 700
+    assert report["max_backlog"] > 0
+    assert_consistent(report)
 
 
 def test_closed_loop_sees_the_stall_once(tmp_path, stall_server):
