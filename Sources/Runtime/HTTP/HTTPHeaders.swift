@@ -176,6 +176,10 @@ public final class HTTPRequestHead: Sendable {
     /// The path without the query string.
     public var path: Substring { target[..<pathEnd] }
 
+    /// The path as a String: the target itself when it has no query (gRPC paths never do),
+    /// so routers keying dictionaries by path allocate nothing.
+    public var pathString: String { pathEnd == target.endIndex ? target : String(path) }
+
     /// The raw query string without `?`, or "".
     public var query: Substring {
         pathEnd == target.endIndex ? "" : target[target.utf8.index(after: pathEnd)...]

@@ -93,7 +93,7 @@ public struct Timestamp: Sendable, Equatable, Comparable, Hashable {
     }
 
     /// Days since 1970-01-01 → (y, m, d); Howard Hinnant's civil_from_days.
-    static func civil(_ seconds: Int64) -> (Int, Int, Int, Int, Int, Int) {
+    public static func civil(_ seconds: Int64) -> (Int, Int, Int, Int, Int, Int) {
         var days = seconds / 86400
         var rem = seconds % 86400
         if rem < 0 { rem += 86400; days -= 1 }

@@ -16,8 +16,19 @@ final class AccessLog: Sendable {
         var closing = false
     }
 
+    /// What only the writer thread touches: the arrays keep their capacity from one drain
+    /// to the next, so a busy gateway does not fault in fresh pages for every batch.
+    private final class WriterState: @unchecked Sendable {
+        /// Swapped with ``Buffer/pending`` at each drain (both keep their capacity).
+        var spare: [AccessLogEntry] = []
+        var output: [UInt8] = []
+    }
+
     let path: String
     private let buffer = Mutex(Buffer())
+    private let writerState = WriterState()
+    /// Formatted bytes written out at a time (the output buffer stays in cache).
+    static let writeChunkBytes = 64 * 1024
     private let writer: EventLoop
     private let logger: Logger
     /// The open file; used only on the writer thread after init. -1 when it could not open.
@@ -63,28 +74,43 @@ final class AccessLog: Sendable {
 
     /// Writes what is queued (writer thread).
     private func drain() {
-        let (entries, dropped) = buffer.withLock { buffer -> ([AccessLogEntry], Int) in
-            defer {
-                buffer.pending = []
-                buffer.dropped = 0
-            }
-            return (buffer.pending, buffer.dropped)
+        let state = writerState
+        var entries = state.spare
+        let dropped = buffer.withLock { buffer -> Int in
+            swap(&buffer.pending, &entries)
+            defer { buffer.dropped = 0 }
+            return buffer.dropped
         }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(entries.count * 320)
-        for entry in entries { entry.append(to: &bytes) }
         if dropped > 0 { logger.warning("access_log_lines_dropped", ["count": String(dropped), "reason": "writes fell behind"]) }
-        guard fd >= 0, !bytes.isEmpty else { return }
+        var failed = false
+        for entry in entries {
+            entry.append(to: &state.output)
+            if state.output.count >= Self.writeChunkBytes, !failed { failed = !writeOutput() }
+        }
+        if !state.output.isEmpty, !failed { _ = writeOutput() }
+        state.output.removeAll(keepingCapacity: true)
+        // A burst's worth of capacity is not kept for good (up to 64k entries after a stall).
+        entries.removeAll(keepingCapacity: entries.capacity <= 8192)
+        state.spare = entries
+    }
+
+    /// Writes ``WriterState/output`` to the file and empties it; false after a write error
+    /// (logged once per drain; the batch's remaining lines are dropped, never queued).
+    private func writeOutput() -> Bool {
+        let state = writerState
+        defer { state.output.removeAll(keepingCapacity: true) }
+        guard fd >= 0 else { return false }
         var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+        while offset < state.output.count {
+            let n = state.output.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
                 logger.error("access_log_write_failed", ["error": String(cString: strerror(errno))])
-                return
+                return false
             }
             offset += n
         }
+        return true
     }
 
     /// Writes everything queued and stops the writer thread.

@@ -27,35 +27,105 @@ struct AccessLogEntry: Sendable {
     var userAgent = ""
 
     /// Appends the JSON line (keys in SPEC order, all present, newline-terminated) to `out`.
+    ///
+    /// Runs on the access log's writer thread for every public request, so it writes bytes
+    /// directly: the constant key fragments are copied whole and numbers and the timestamp are
+    /// formatted digit by digit (String interpolation and `Double.description` cost several
+    /// times more than the rest of the line).
     func append(to out: inout [UInt8]) {
-        func key(_ name: String, first: Bool = false) {
-            out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
-            JSONWriter.writeString(name, into: &out)
-            out.append(UInt8(ascii: ":"))
-        }
-        func string(_ name: String, _ value: String) {
-            key(name)
-            JSONWriter.writeString(value, into: &out)
-        }
-        key("ts", first: true)
-        JSONWriter.writeString(timestamp.rfc3339Nano, into: &out)
-        string("protocol", protocolName.rawValue)
-        string("capset", capset)
-        string("service", service)
-        string("instance", instance)
-        string("method", method)
-        string("tool", tool)
-        string("route", route)
-        string("http_method", httpMethod)
-        key("http_status")
-        out.append(contentsOf: String(httpStatus).utf8)
-        string("grpc_code", Self.camelName(grpcCode ?? Self.code(forHTTPStatus: httpStatus)))
-        key("duration_ms")
-        out.append(contentsOf: String(Double(Int(durationMilliseconds * 1000)) / 1000).utf8)
-        string("remote_addr", remoteAddress)
-        string("user_agent", userAgent)
+        Self.fragment("{\"ts\":", into: &out)
+        out.append(34)
+        Self.appendTimestamp(timestamp, to: &out)
+        out.append(34)
+        Self.fragment(",\"protocol\":", into: &out)
+        JSONWriter.writeString(protocolName.rawValue, into: &out)
+        Self.fragment(",\"capset\":", into: &out)
+        JSONWriter.writeString(capset, into: &out)
+        Self.fragment(",\"service\":", into: &out)
+        JSONWriter.writeString(service, into: &out)
+        Self.fragment(",\"instance\":", into: &out)
+        JSONWriter.writeString(instance, into: &out)
+        Self.fragment(",\"method\":", into: &out)
+        JSONWriter.writeString(method, into: &out)
+        Self.fragment(",\"tool\":", into: &out)
+        JSONWriter.writeString(tool, into: &out)
+        Self.fragment(",\"route\":", into: &out)
+        JSONWriter.writeString(route, into: &out)
+        Self.fragment(",\"http_method\":", into: &out)
+        JSONWriter.writeString(httpMethod, into: &out)
+        Self.fragment(",\"http_status\":", into: &out)
+        Self.appendDecimal(UInt64(max(0, httpStatus)), to: &out)
+        Self.fragment(",\"grpc_code\":", into: &out)
+        JSONWriter.writeString(Self.camelName(grpcCode ?? Self.code(forHTTPStatus: httpStatus)), into: &out)
+        Self.fragment(",\"duration_ms\":", into: &out)
+        Self.appendMilliseconds(durationMilliseconds, to: &out)
+        Self.fragment(",\"remote_addr\":", into: &out)
+        JSONWriter.writeString(remoteAddress, into: &out)
+        Self.fragment(",\"user_agent\":", into: &out)
+        JSONWriter.writeString(userAgent, into: &out)
         out.append(UInt8(ascii: "}"))
         out.append(10)
+    }
+
+    private static func fragment(_ text: StaticString, into out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// `value` in decimal, no sign.
+    static func appendDecimal(_ value: UInt64, to out: inout [UInt8], minimumDigits: Int = 1) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            var count = 0
+            var rest = value
+            repeat {
+                buffer[count] = UInt8(truncatingIfNeeded: rest % 10) &+ 48
+                rest /= 10
+                count += 1
+            } while rest > 0 || count < minimumDigits
+            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
+        }
+    }
+
+    /// Milliseconds with up to three decimals and trailing zeros trimmed, one decimal at
+    /// least (`0.123`, `12.5`, `3.0`): the shape `Double.description` gives these values.
+    static func appendMilliseconds(_ milliseconds: Double, to out: inout [UInt8]) {
+        let thousandths = milliseconds.isFinite && milliseconds > 0 ? UInt64(milliseconds * 1000) : 0
+        appendDecimal(thousandths / 1000, to: &out)
+        out.append(UInt8(ascii: "."))
+        var fraction = thousandths % 1000
+        var width = 3
+        while width > 1, fraction % 10 == 0 {
+            fraction /= 10
+            width -= 1
+        }
+        appendDecimal(fraction, to: &out, minimumDigits: width)
+    }
+
+    /// RFC 3339 in UTC with up to nine fractional digits, trailing zeros trimmed — the bytes
+    /// of ``Timestamp/rfc3339Nano`` without building a String.
+    static func appendTimestamp(_ timestamp: Timestamp, to out: inout [UInt8]) {
+        let (year, month, day, hour, minute, second) = Timestamp.civil(timestamp.seconds)
+        appendDecimal(UInt64(max(0, year)), to: &out, minimumDigits: 4)
+        out.append(UInt8(ascii: "-"))
+        appendDecimal(UInt64(month), to: &out, minimumDigits: 2)
+        out.append(UInt8(ascii: "-"))
+        appendDecimal(UInt64(day), to: &out, minimumDigits: 2)
+        out.append(UInt8(ascii: "T"))
+        appendDecimal(UInt64(hour), to: &out, minimumDigits: 2)
+        out.append(UInt8(ascii: ":"))
+        appendDecimal(UInt64(minute), to: &out, minimumDigits: 2)
+        out.append(UInt8(ascii: ":"))
+        appendDecimal(UInt64(second), to: &out, minimumDigits: 2)
+        if timestamp.nanoseconds > 0 {
+            var fraction = UInt64(timestamp.nanoseconds)
+            var width = 9
+            while fraction % 10 == 0 {
+                fraction /= 10
+                width -= 1
+            }
+            out.append(UInt8(ascii: "."))
+            appendDecimal(fraction, to: &out, minimumDigits: width)
+        }
+        out.append(UInt8(ascii: "Z"))
     }
 
     static let camelNames = [

@@ -16,7 +16,7 @@ struct GatewayAccessLogger: Sendable {
         entry.instance = route?.instance.endpoint.instanceID ?? instance ?? (kind == .grpc ? request.headers["x-octobus-instance"] : nil) ?? ""
         entry.method = method ?? route?.method.descriptor.fullName ?? ""
         entry.tool = tool
-        entry.route = String(request.path)
+        entry.route = request.pathString
         entry.httpMethod = request.method
         entry.httpStatus = httpStatus
         entry.grpcCode = grpcCode

@@ -26,7 +26,7 @@ struct GRPCGateway: Sendable {
                 .handle(exchange, startedAt: startedAt)
             return
         }
-        switch GRPCRoute.resolve(context.table, headers: request.headers, path: request.path) {
+        switch GRPCRoute.resolve(context.table, headers: request.headers, path: request.pathString) {
         case .failure(let failure):
             GRPCStatusReply.send(exchange, code: failure.code, message: failure.message)
             log.record(exchange, protocol: .grpc, route: nil, grpcCode: failure.code, method: String(request.path.dropFirst()),

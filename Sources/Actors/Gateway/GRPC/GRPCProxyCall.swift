@@ -94,7 +94,7 @@ final class GRPCProxyCall {
             let elapsed = (MonotonicClock.nanoseconds() - startedAt) / 1_000_000
             headers.addLowercased(name: "grpc-timeout", value: GRPCTimeout.format(milliseconds: max(1, timeout &- min(timeout, elapsed))))
         }
-        guard let stream = connection.startStream(method: "POST", path: String(exchange.request.path), authority: authority,
+        guard let stream = connection.startStream(method: "POST", path: exchange.request.pathString, authority: authority,
                                                   headers: headers, endStream: false) else {
             finish(.unavailable, "backend instance \(route.instance.endpoint.instanceID) cannot take a new stream")
             return

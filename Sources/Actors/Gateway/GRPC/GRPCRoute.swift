@@ -25,7 +25,7 @@ struct GRPCRoute: Sendable {
     static let tokenRequired = Failure(.unauthenticated, "capset token is required")
     static let notExposed = Failure(.notFound, "method is not exposed by capset")
 
-    static func resolve(_ table: RoutingTable, headers: HTTPHeaders, path: Substring) -> Result<GRPCRoute, Failure> {
+    static func resolve(_ table: RoutingTable, headers: HTTPHeaders, path: String) -> Result<GRPCRoute, Failure> {
         guard let capsetID = headers["x-octobus-capset"], !capsetID.isEmpty,
               let instanceID = headers["x-octobus-instance"], !instanceID.isEmpty else {
             return .failure(missingMetadata)
@@ -37,9 +37,9 @@ struct GRPCRoute: Sendable {
         case .failure(let failure): return .failure(failure)
         }
         guard let instance = capset.instances[instanceID] else { return .failure(notExposed) }
-        guard let method = instance.methods[String(path)] else {
+        guard let method = instance.methods[path] else {
             // SPEC §8.2: an unbound streaming method of the service says so.
-            if let descriptor = instance.service.descriptors?.method(path: String(path)), !descriptor.isUnary {
+            if let descriptor = instance.service.descriptors?.method(path: path), !descriptor.isUnary {
                 return .failure(Failure(.unimplemented, "method is not a unary service method"))
             }
             return .failure(notExposed)
