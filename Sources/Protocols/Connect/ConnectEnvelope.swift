@@ -1,7 +1,8 @@
 /// One enveloped message of a Connect streaming body (`application/connect+json` or
 /// `application/connect+proto`): a flag byte, a 4-byte big-endian length, then the payload.
 ///
-/// Flag bits: `0x01` compressed (never set here: OctoBus negotiates no compression), `0x02`
+/// Flag bits: `0x01` compressed (accepted on requests that name a compression, never set on
+/// responses), `0x02`
 /// end of stream (the last envelope of a response; its payload is a JSON
 /// ``ConnectEndStream`` whatever the codec).
 public struct ConnectEnvelope: Sendable, Equatable {
@@ -23,6 +24,9 @@ public struct ConnectEnvelope: Sendable, Equatable {
 
     /// Whether this is the end-of-stream envelope.
     public var isEndStream: Bool { flags & Self.endStreamFlag != 0 }
+
+    /// Whether the payload is compressed (with the stream's `Connect-Content-Encoding`).
+    public var isCompressed: Bool { flags & Self.compressedFlag != 0 }
 
     /// `payload` framed as a message envelope (flags 0).
     public static func frame(_ payload: [UInt8]) -> [UInt8] {

@@ -1,6 +1,7 @@
 /// Collects whole ``ConnectEnvelope``s from the body chunks of a Connect stream, as
 /// ``GRPCMessageReader`` does for gRPC: a size limit per message, compressed envelopes
-/// refused, and nothing accepted after the end-of-stream envelope.
+/// refused unless the stream declared a compression, and nothing accepted after the
+/// end-of-stream envelope.
 public struct ConnectEnvelopeReader: Sendable {
     /// Why the stream cannot be read further. After a failure the reader keeps failing.
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
@@ -59,13 +60,17 @@ public struct ConnectEnvelopeReader: Sendable {
     }
 
     private let maximumMessageBytes: Int
+    private let acceptsCompressed: Bool
     private var buffer: [UInt8] = []
     private var ended = false
     private var failure: Failure?
 
-    /// A reader accepting payloads of at most `maximumMessageBytes`.
-    public init(maximumMessageBytes: Int) {
+    /// A reader accepting payloads of at most `maximumMessageBytes`; envelopes flagged
+    /// compressed only when `acceptsCompressed` (the stream named a compression the caller
+    /// decodes, ``ConnectCompression``).
+    public init(maximumMessageBytes: Int, acceptsCompressed: Bool = false) {
         self.maximumMessageBytes = maximumMessageBytes
+        self.acceptsCompressed = acceptsCompressed
     }
 
     /// True when no partial envelope is buffered.
@@ -104,8 +109,8 @@ public struct ConnectEnvelopeReader: Sendable {
         var start = 0
         while buffer.count - start >= ConnectLimits.envelopePrefixBytes {
             let flags = buffer[start]
-            if flags & ConnectEnvelope.compressedFlag != 0 {
-                throw Failure(.compressed, "compressed messages are not supported")
+            if flags & ConnectEnvelope.compressedFlag != 0, !acceptsCompressed {
+                throw Failure(.compressed, "compressed messages are not supported without Connect-Content-Encoding")
             }
             if flags & ~(ConnectEnvelope.compressedFlag | ConnectEnvelope.endStreamFlag) != 0 {
                 throw Failure(.invalidFlags, "invalid envelope flags 0x\(String(flags, radix: 16))")

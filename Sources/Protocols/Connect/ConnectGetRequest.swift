@@ -8,24 +8,28 @@
 /// - `message`: required (may be empty: an empty JSON message means `{}`); the percent-decoded
 ///   bytes, or when `base64=1` the base64 (standard or URL-safe, padded or not) they spell;
 /// - `base64`: optional, `1` (base64) or `0`;
-/// - `compression`: optional, only `identity` (OctoBus negotiates no compression).
+/// - `compression`: optional, `identity` or `gzip` (``ConnectCompression``; the caller
+///   decompresses ``message``).
 ///
 /// Each of these may appear once; other parameters (cache busters) are ignored.
 public struct ConnectGetRequest: Sendable, Equatable {
     /// The message codec (`encoding`).
     public let codec: ConnectContentType.Codec
-    /// The message bytes (ProtoJSON text or protobuf binary).
+    /// The message bytes (ProtoJSON text or protobuf binary), still compressed with ``compression``.
     public let message: [UInt8]
+    /// How ``message`` is compressed (`compression`).
+    public let compression: ConnectCompression
 
     /// A request from its parts.
-    public init(codec: ConnectContentType.Codec, message: [UInt8]) {
+    public init(codec: ConnectContentType.Codec, message: [UInt8], compression: ConnectCompression = .identity) {
         self.codec = codec
         self.message = message
+        self.compression = compression
     }
 
     /// Decodes the query string (without the leading `?`).
     /// - Throws: ``ConnectProtocolError``: `invalid_argument` for a missing, repeated or
-    ///   invalid parameter, `unimplemented` for a compression other than `identity`.
+    ///   invalid parameter, `unimplemented` for a compression other than `identity` or `gzip`.
     public init(query: String) throws(ConnectProtocolError) {
         var values: [String: [UInt8]] = [:]
         let known: Set<String> = ["connect", "encoding", "message", "base64", "compression"]
@@ -53,10 +57,7 @@ public struct ConnectGetRequest: Sendable, Equatable {
         guard let codec = ConnectContentType.Codec(rawValue: encoding) else {
             throw ConnectProtocolError("unsupported encoding \(JSONWriter.quoted(encoding)): expected \"json\" or \"proto\"")
         }
-        if let compression = text("compression"), !compression.isEmpty, compression != "identity" {
-            throw ConnectProtocolError(
-                "compression \(JSONWriter.quoted(compression)) is not supported", code: .unimplemented)
-        }
+        let compression = try ConnectCompression.parse(text("compression"))
         var isBase64 = false
         switch text("base64") {
         case nil, "0"?, ""?: isBase64 = false
@@ -70,7 +71,7 @@ public struct ConnectGetRequest: Sendable, Equatable {
             }
             message = decoded
         }
-        self.init(codec: codec, message: message)
+        self.init(codec: codec, message: message, compression: compression)
     }
 
     /// Form-decodes bytes: `+` → space, `%XX` → the byte; nil for a `%` not followed by two

@@ -150,8 +150,8 @@ public enum OpenAPIDocument {
                     "schema": ["type": "string", "enum": ["0", "1"]],
                 ],
                 [
-                    "name": "compression", "in": "query", "description": "Only `identity` is supported.",
-                    "schema": ["type": "string", "enum": ["identity"]],
+                    "name": "compression", "in": "query", "description": "How `message` is compressed.",
+                    "schema": ["type": "string", "enum": ["identity", "gzip"]],
                 ],
             ]
         } else {

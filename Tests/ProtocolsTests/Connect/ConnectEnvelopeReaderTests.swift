@@ -45,6 +45,10 @@ import Testing
         var compressed = ConnectEnvelopeReader(maximumMessageBytes: 10)
         let compressedError = #expect(throws: ConnectEnvelopeReader.Failure.self) { try compressed.append([1, 0, 0, 0, 0]) }
         #expect(compressedError?.connectError.code == .unimplemented)
+        // A stream that named its compression may flag envelopes compressed.
+        var named = ConnectEnvelopeReader(maximumMessageBytes: 10, acceptsCompressed: true)
+        let envelopes = try named.append([1, 0, 0, 0, 1, 7])
+        #expect(envelopes.map(\.isCompressed) == [true] && envelopes.first?.payload == [7])
 
         var flags = ConnectEnvelopeReader(maximumMessageBytes: 10)
         #expect((#expect(throws: ConnectEnvelopeReader.Failure.self) { try flags.append([0x80, 0, 0, 0, 0]) })?.code == .invalidFlags)

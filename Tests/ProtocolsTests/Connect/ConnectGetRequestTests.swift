@@ -32,7 +32,7 @@ import Testing
         ("encoding=json", "missing query parameter message", "invalid_argument"),
         ("encoding=xml&message=", #"unsupported encoding "xml": expected "json" or "proto""#, "invalid_argument"),
         ("connect=v2&encoding=json&message=", #"unsupported connect protocol version "v2": expected "v1""#, "invalid_argument"),
-        ("encoding=json&message=&compression=gzip", #"compression "gzip" is not supported"#, "unimplemented"),
+        ("encoding=json&message=&compression=br", #"compression "br" is not supported (use gzip or identity)"#, "unimplemented"),
         ("encoding=json&message=&base64=true", #"invalid base64 parameter "true": expected 0 or 1"#, "invalid_argument"),
         ("encoding=json&message=%%%&base64=1", "invalid percent-encoding in query parameter message", "invalid_argument"),
         ("encoding=json&message=%G0", "invalid percent-encoding in query parameter message", "invalid_argument"),

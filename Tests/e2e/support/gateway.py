@@ -1,22 +1,28 @@
 """Helpers for the gateway tests: a daemon with imported services, running instances and a
-capset, and grpcio calls through the daemon's public port with routing metadata."""
+capset, grpcio calls through the daemon's public port with routing metadata, and the URLs
+of the HTTP protocols (Connect, MCP, OpenAPI) on that port."""
 
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
 from google.protobuf import json_format, message_factory
 
+from octobus_e2e import Daemon
+
+from .fixtures import PackageCopies, _world
 from .grpc_client import CHANNEL_OPTIONS, Descriptors
 from .helpers import create_instance, imported, service_dir
-from .processes import cli_json
+from .processes import cli_json, kill_processes_mentioning, wait_running
 
 PROBE = "probe.v1.ProbeService"
 STREAMING = "streaming.v1.StreamingService"
 CALCULATOR = "calculator.v1.CalculatorService"
+WIDE = "wide.v1.WideService"
 
 
 @dataclass
@@ -35,6 +41,27 @@ class Gateway:
     def channel(self, **options) -> grpc.Channel:
         opts = list(CHANNEL_OPTIONS) + [(k, v) for k, v in options.items()]
         return grpc.insecure_channel(self.target, options=opts)
+
+    @property
+    def url(self) -> str:
+        return self.daemon.url
+
+    def connect_path(self, instance: str, method: str, capset: str | None = None) -> str:
+        """`/capsets/{c}/connect/{instance}/{pkg.Svc}/{Method}` (SPEC §8.4)."""
+        return f"/capsets/{capset or self.capset}/connect/{instance}/{method}"
+
+    def connect_url(self, instance: str, method: str, capset: str | None = None) -> str:
+        return self.url + self.connect_path(instance, method, capset)
+
+    def mcp_url(self, capset: str | None = None) -> str:
+        return f"{self.url}/capsets/{capset or self.capset}/mcp"
+
+    def openapi_url(self, capset: str | None = None, yaml: bool = False) -> str:
+        return f"{self.url}/capsets/{capset or self.capset}/openapi.{'yaml' if yaml else 'json'}"
+
+    def method(self, instance: str, method: str):
+        """The MethodDescriptor of `pkg.Svc/Method` in the instance's service."""
+        return self.descriptors[self.instances[instance]].method(method)
 
     def metadata(self, instance: str, capset: str | None = None, extra=()) -> list:
         return [("x-octobus-capset", capset or self.capset), ("x-octobus-instance", instance), *extra]
@@ -62,26 +89,47 @@ class Gateway:
             return rpc(message, metadata=md, timeout=timeout)
 
 
-def setup_gateway(daemon, pkg, capset: str = "dev", services=("probe", "streaming")) -> Gateway:
-    """Imports the requested services (probe: the gateway test backend; streaming and
-    calculator: examples; probe-od: the probe as an on-demand service), starts one
-    instance of each (`<service>-1`), creates `capset` and binds them all."""
+def setup_gateway(daemon, pkg, capset: str = "dev", services=("probe", "streaming"), extra_instances=()) -> Gateway:
+    """Imports the requested services (probe: the gateway test backend; wide: the Connect,
+    MCP and OpenAPI backend; streaming and calculator: examples; probe-od: the probe as an
+    on-demand service), starts one instance of each (`<service>-1`) plus `extra_instances`
+    (`(instance, service)` pairs), creates `capset` and binds them all."""
     gateway = Gateway(daemon=daemon, capset=capset)
     sources = {
         "probe": lambda: pkg.fixture("gateway-probe"),
         "probe-od": lambda: pkg.fixture("gateway-probe", manifest_edits={"runtime": {"mode": "on-demand"}}),
+        "wide": lambda: pkg.fixture("gateway-wide"),
         "streaming": lambda: pkg.example("streaming-js"),
         "calculator": lambda: pkg.example("calculator-js"),
     }
     cli_json(daemon, "capset", "create", capset)
+    instances = [(f"{service}-1", service) for service in services] + list(extra_instances)
     for service in services:
         imported(daemon, service, sources[service]())
         gateway.descriptors[service] = Descriptors.from_file(service_dir(daemon, service) / "descriptor.protoset")
-        instance = f"{service}-1"
+    for instance, service in instances:
         create_instance(daemon, instance, service, "--config-json", '{"label":"gw"}', "--secret-json", '{"apiToken":"s3cr3t-tok"}')
         gateway.instances[instance] = service
         cli_json(daemon, "capset", "add-instance", capset, instance)
     return gateway
+
+
+@contextmanager
+def shared_gateway(tmp_path_factory, name: str, **setup):
+    """A daemon and `setup_gateway(**setup)` for a whole test module, every instance running
+    and healthy; stopped (exit code 0 asserted) and cleaned up after the module."""
+    root = tmp_path_factory.mktemp(name)
+    env = _world(tmp_path_factory).daemon_env(root / "npm-cache")
+    daemon = Daemon(root / "data", root / "daemon.log", extra_env=env)
+    try:
+        gateway = setup_gateway(daemon, PackageCopies(root / "src"), **setup)
+        for instance in gateway.instances:
+            wait_running(daemon, instance)
+        yield gateway
+    finally:
+        code = daemon.stop()
+        kill_processes_mentioning(root)
+    assert code == 0, daemon.log()[-4000:]
 
 
 def reply_json(message) -> dict:

@@ -143,17 +143,25 @@ class Connection:
     def send_raw(self, data: bytes):
         self.sock.sendall(data)
 
-    def send_request(self, stream: int, fields: list[tuple[str, str]], max_frame: int = 16384):
-        """HEADERS (+ CONTINUATION…) with END_STREAM: a request without a body."""
+    def send_request(self, stream: int, fields: list[tuple[str, str]], max_frame: int = 16384, end_stream: bool = True):
+        """HEADERS (+ CONTINUATION…), with END_STREAM unless a body follows (`send_data`)."""
         block = encode_headers(fields)
         chunks = [block[i:i + max_frame] for i in range(0, len(block), max_frame)] or [b""]
         out = bytearray()
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
             if i == 0:
-                out += frame(HEADERS, END_STREAM | (END_HEADERS if last else 0), stream, chunk)
+                out += frame(HEADERS, (END_STREAM if end_stream else 0) | (END_HEADERS if last else 0), stream, chunk)
             else:
                 out += frame(CONTINUATION, END_HEADERS if last else 0, stream, chunk)
+        self.send_raw(bytes(out))
+
+    def send_data(self, stream: int, data: bytes, end_stream: bool = False, max_frame: int = 16384):
+        """Body bytes as DATA frames (within the peer's windows: the caller keeps count)."""
+        chunks = [data[i:i + max_frame] for i in range(0, len(data), max_frame)] or [b""]
+        out = bytearray()
+        for i, chunk in enumerate(chunks):
+            out += frame(DATA, END_STREAM if end_stream and i == len(chunks) - 1 else 0, stream, chunk)
         self.send_raw(bytes(out))
 
     def read_frame(self) -> Frame | None:

@@ -22,11 +22,26 @@ final class ConnectReply {
 
     /// An error as `{"code","message"}` with the table's HTTP status (or `status`).
     func fail(_ error: ConnectError, status: Int? = nil) {
+        exchange.discardBody()
+        respond(error, status: status)
+    }
+
+    /// ``fail(_:status:)`` once the request body has arrived (read and dropped, up to the
+    /// body limit; past it, at once), for errors found before the body was read.
+    func failAfterBody(_ error: ConnectError, status: Int? = nil) {
+        exchange.collectBody(limit: ConnectGateway.maximumBodyBytes) { [self] _ in respond(error, status: status) }
+    }
+
+    private func respond(_ error: ConnectError, status: Int?) {
         var body = JSONWriter().bytes(error.json)
         body.append(10)
         let code = status ?? error.httpStatus
-        exchange.discardBody()
-        exchange.respond(status: code, headers: ["content-type": "application/json"], body: body)
+        var headers: HTTPHeaders = ["content-type": "application/json"]
+        // An unsupported compression (`ConnectCompression.parse`): say which one is (Connect protocol).
+        if error.code == .unimplemented, error.message.hasPrefix("compression ") {
+            headers.add(name: "accept-encoding", value: ConnectCompression.accepted)
+        }
+        exchange.respond(status: code, headers: headers, body: body)
         record(httpStatus: code, grpcCode: error.code.grpcCode)
     }
 
@@ -78,15 +93,18 @@ final class ConnectCall {
     private var descriptors: DescriptorSet? { instance.service.descriptors }
 
     /// `body` is the request as received: a bare message, or (streaming protocol) one enveloped
-    /// message; `codec` says how the message is encoded.
-    func start(body: [UInt8], codec: ConnectContentType.Codec) {
+    /// message; `codec` says how the message is encoded, `compression` how it is compressed
+    /// (the whole unary body or GET message; a streaming envelope flagged compressed).
+    func start(body: [UInt8], codec: ConnectContentType.Codec, compression: ConnectCompression = .identity) {
         guard let set = descriptors, let input = set.message(fullName: method.descriptor.inputType) else {
             reply.fail(ConnectError(.internal, "the service's descriptors are unavailable"))
             return
         }
         var message = body
+        var compressed = !contentType.isStreaming
         if contentType.isStreaming {
-            var reader = ConnectEnvelopeReader(maximumMessageBytes: ConnectGateway.maximumBodyBytes)
+            var reader = ConnectEnvelopeReader(maximumMessageBytes: ConnectGateway.maximumBodyBytes,
+                                               acceptsCompressed: compression != .identity)
             do throws(ConnectEnvelopeReader.Failure) {
                 let envelopes = try reader.append(body)
                 try reader.finish()
@@ -96,6 +114,15 @@ final class ConnectCall {
                     return
                 }
                 message = messages[0].payload
+                compressed = messages[0].isCompressed
+            } catch {
+                reply.fail(error.connectError)
+                return
+            }
+        }
+        if compressed {
+            do throws(ConnectProtocolError) {
+                message = try compression.decompress(message, limit: ConnectGateway.maximumBodyBytes)
             } catch {
                 reply.fail(error.connectError)
                 return

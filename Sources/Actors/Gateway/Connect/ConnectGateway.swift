@@ -26,61 +26,78 @@ struct ConnectGateway: Sendable {
         let context = loops.context(for: exchange.loop)
         let request = exchange.request
         let reply = ConnectReply(exchange: exchange, log: log, capset: capsetID, procedure: procedure, startedAt: startedAt)
+        // Errors found before the body is read are answered once the (small) body has arrived:
+        // an HTTP/2 answer sent while the client still uploads ends with RST_STREAM(NO_ERROR),
+        // which curl (7.x) reports as a failed transfer instead of showing the error.
         guard request.method == "POST" || request.method == "GET" else {
-            reply.fail(ConnectError(.unimplemented, "Connect calls use POST (or GET for side-effect-free methods)"), status: 405)
+            reply.failAfterBody(ConnectError(.unimplemented, "Connect calls use POST (or GET for side-effect-free methods)"), status: 405)
             return
         }
         guard let capset = context.table.capsets[capsetID] else {
-            reply.fail(ConnectError(.notFound, GRPCRoute.notExposed.message))
+            reply.failAfterBody(ConnectError(.notFound, GRPCRoute.notExposed.message))
             return
         }
         switch GRPCRoute.authorize(capset, headers: request.headers) {
         case .failure(let failure):
-            reply.fail(ConnectError(.unauthenticated, failure.message))
+            reply.failAfterBody(ConnectError(.unauthenticated, failure.message))
             return
         case .success(let credential):
             if let credential { tokenUsage.noteUse(credential) }
         }
         guard let instance = capset.instances[instanceID], let method = instance.methods["/" + procedure] else {
-            reply.fail(ConnectError(.notFound, GRPCRoute.notExposed.message))
+            reply.failAfterBody(ConnectError(.notFound, GRPCRoute.notExposed.message))
             return
         }
         reply.route = (instance, method)
         let descriptor = method.descriptor
         if descriptor.clientStreaming {
-            reply.fail(ConnectError(.unimplemented, "method is not a unary service method"))
+            reply.failAfterBody(ConnectError(.unimplemented, "method is not a unary service method"))
             return
         }
         // The request's shape: GET (query), unary POST, or streaming POST.
         let contentType: ConnectContentType
+        var get: ConnectGetRequest?
         if request.method == "GET" {
             guard descriptor.idempotencyLevel == .noSideEffects, !descriptor.serverStreaming else {
-                reply.fail(ConnectError(.unimplemented, "GET is only served for unary methods marked idempotency_level = NO_SIDE_EFFECTS"),
-                           status: 405)
+                reply.failAfterBody(ConnectError(.unimplemented, "GET is only served for unary methods marked idempotency_level = NO_SIDE_EFFECTS"),
+                                    status: 405)
                 return
             }
-            contentType = ConnectContentType(codec: .json, isStreaming: false)
+            do throws(ConnectProtocolError) {
+                get = try ConnectGetRequest(query: String(request.query))
+            } catch {
+                reply.failAfterBody(error.connectError)
+                return
+            }
+            // The answer is encoded like the query's message.
+            contentType = ConnectContentType(codec: get?.codec ?? .json, isStreaming: false)
         } else {
             guard let parsed = request.headers["content-type"].flatMap(ConnectContentType.parse) else {
-                reply.fail(ConnectError(.unimplemented, "unsupported content type \(request.headers["content-type"] ?? "(none)"): "
-                                        + "use application/json, application/proto, application/connect+json or application/connect+proto"),
-                           status: 415)
+                reply.failAfterBody(ConnectError(.unimplemented, "unsupported content type \(request.headers["content-type"] ?? "(none)"): "
+                                                 + "use application/json, application/proto, application/connect+json or application/connect+proto"),
+                                    status: 415)
                 return
             }
             contentType = parsed
         }
         if descriptor.serverStreaming && !contentType.isStreaming {
-            reply.fail(ConnectError(.unimplemented, "server-streaming methods use the Connect streaming protocol "
-                                    + "(application/connect+json or application/connect+proto)"), status: 415)
+            reply.failAfterBody(ConnectError(.unimplemented, "server-streaming methods use the Connect streaming protocol "
+                                             + "(application/connect+json or application/connect+proto)"), status: 415)
             return
         }
         let timeout: UInt64
+        let compression: ConnectCompression
         do throws(ConnectProtocolError) {
             let client = try request.headers[ConnectTimeout.headerName].map(ConnectTimeout.parseMilliseconds)
             timeout = descriptor.isUnary ? min(client ?? configuration.unaryDeadlineMilliseconds, configuration.unaryDeadlineMilliseconds)
                                          : (client ?? 0)
+            if let get {
+                compression = get.compression
+            } else {
+                compression = try ConnectCompression.parse(request.headers[ConnectCompression.headerName(streaming: contentType.isStreaming)])
+            }
         } catch {
-            reply.fail(error.connectError)
+            reply.failAfterBody(error.connectError)
             return
         }
         var metadata = HTTPHeaders()
@@ -88,19 +105,14 @@ struct ConnectGateway: Sendable {
         let call = ConnectCall(reply: reply, instance: instance, method: method, contentType: contentType, metadata: metadata,
                                timeoutMilliseconds: timeout == 0 ? nil : timeout, context: context, configuration: configuration,
                                onDemand: onDemand)
-        if request.method == "GET" {
-            do throws(ConnectProtocolError) {
-                let get = try ConnectGetRequest(query: String(request.query))
-                exchange.discardBody()
-                call.start(body: get.message, codec: get.codec)
-            } catch {
-                reply.fail(error.connectError)
-            }
+        if let get {
+            exchange.discardBody()
+            call.start(body: get.message, codec: get.codec, compression: compression)
             return
         }
         exchange.collectBody(limit: Self.maximumBodyBytes) { result in
             switch result {
-            case .success(let body): call.start(body: body, codec: contentType.codec)
+            case .success(let body): call.start(body: body, codec: contentType.codec, compression: compression)
             case .failure(.tooLarge(let limit)):
                 reply.fail(ConnectError(.resourceExhausted, "request body exceeds \(limit) bytes"), status: 413)
             case .failure(.serverBusy):

@@ -28,8 +28,12 @@ struct MCPGateway: Sendable {
         if let capset {
             switch GRPCRoute.authorize(capset, headers: exchange.request.headers) {
             case .failure(let failure):
-                exchange.discardBody()
-                reply.http(401, JSONRPCResponse.error(id: .null, code: .invalidRequest, message: failure.message))
+                // Answered once the body is in (dropped; past the limit, at once): on HTTP/2 an
+                // answer sent mid-upload ends with RST_STREAM(NO_ERROR), which curl 7.x reports
+                // as a failed transfer instead of the 401.
+                exchange.collectBody(limit: ConnectGateway.maximumBodyBytes) { _ in
+                    reply.http(401, JSONRPCResponse.error(id: .null, code: .invalidRequest, message: failure.message))
+                }
                 return
             case .success(let credential):
                 if let credential { tokenUsage.noteUse(credential) }
