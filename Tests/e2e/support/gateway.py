@@ -24,6 +24,9 @@ STREAMING = "streaming.v1.StreamingService"
 CALCULATOR = "calculator.v1.CalculatorService"
 WIDE = "wide.v1.WideService"
 
+# Services `setup_gateway` imports in on-demand mode (one process per call, none between calls).
+ON_DEMAND_SERVICES = frozenset({"probe-od"})
+
 
 @dataclass
 class Gateway:
@@ -116,15 +119,16 @@ def setup_gateway(daemon, pkg, capset: str = "dev", services=("probe", "streamin
 
 @contextmanager
 def shared_gateway(tmp_path_factory, name: str, **setup):
-    """A daemon and `setup_gateway(**setup)` for a whole test module, every instance running
-    and healthy; stopped (exit code 0 asserted) and cleaned up after the module."""
+    """A daemon and `setup_gateway(**setup)` for a whole test module, every long-running
+    instance running and healthy; stopped (exit code 0 asserted) and cleaned up after the module."""
     root = tmp_path_factory.mktemp(name)
     env = _world(tmp_path_factory).daemon_env(root / "npm-cache")
     daemon = Daemon(root / "data", root / "daemon.log", extra_env=env)
     try:
         gateway = setup_gateway(daemon, PackageCopies(root / "src"), **setup)
-        for instance in gateway.instances:
-            wait_running(daemon, instance)
+        for instance, service in gateway.instances.items():
+            if service not in ON_DEMAND_SERVICES:  # an on-demand instance has no process to wait for
+                wait_running(daemon, instance)
         yield gateway
     finally:
         code = daemon.stop()
