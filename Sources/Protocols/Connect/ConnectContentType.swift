@@ -24,6 +24,14 @@ public struct ConnectContentType: Sendable, Equatable {
     /// any other type or parameter (answer 415). Only `charset=utf-8` is accepted, and only
     /// on the JSON types.
     public static func parse(_ value: String) -> ConnectContentType? {
+        // The exact values clients send, without splitting and lowercasing.
+        switch value {
+        case "application/json": return ConnectContentType(codec: .json, isStreaming: false)
+        case "application/proto": return ConnectContentType(codec: .proto, isStreaming: false)
+        case "application/connect+json": return ConnectContentType(codec: .json, isStreaming: true)
+        case "application/connect+proto": return ConnectContentType(codec: .proto, isStreaming: true)
+        default: break
+        }
         let parts = value.split(separator: ";", omittingEmptySubsequences: false).map {
             $0.trimmingCharacters(in: " \t").lowercased()
         }

@@ -13,7 +13,8 @@ import Testing
             (1e-7, "1e-7"), (1.5e-7, "1.5e-7"), (.leastNonzeroMagnitude, "5e-324"),
             (1.7976931348623157e308, "1.7976931348623157e+308"),
             (9_007_199_254_740_992, "9007199254740992"), (0.000123, "0.000123"), (2.5e300, "2.5e+300"),
-            (1234.5678, "1234.5678"),
+            (1234.5678, "1234.5678"), (42, "42"), (-9_007_199_254_740_992, "-9007199254740992"),
+            (0x1p60, "1152921504606847000"), (1e17, "100000000000000000"), (-3, "-3"),
         ] as [(Double, String)])
     func formatsDoubles(value: Double, text: String) {
         #expect(ProtoJSONNumber.format(value) == text)
@@ -23,7 +24,7 @@ import Testing
         arguments: [
             (Float(0.1), "0.1"), (3.4028235e38, "3.4028235e+38"), (.leastNonzeroMagnitude, "1e-45"),
             (16_777_216, "16777216"), (-2.5, "-2.5"),
-            (1e10, "10000000000"),
+            (1e10, "10000000000"), (3e17, "300000000000000000"), (-0.0, "-0"), (7, "7"),
         ] as [(Float, String)])
     func formatsFloatsByTheirOwnShortestForm(value: Float, text: String) {
         #expect(ProtoJSONNumber.format(value) == text)

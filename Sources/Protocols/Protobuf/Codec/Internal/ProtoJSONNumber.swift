@@ -6,12 +6,22 @@ enum ProtoJSONNumber {
     /// A finite double as ECMAScript's `Number.prototype.toString` writes it
     /// (`100`, `0.1`, `1e-7`, `1.5e+300`). -0 is written `-0`.
     static func format(_ value: Double) -> String {
-        format(description: value.description)
+        integral(value, exactBelow: 0x1p53) ?? format(description: value.description)
     }
 
     /// A finite float by its own shortest representation (`0.1`, not `0.10000000149011612`).
     static func format(_ value: Float) -> String {
-        format(description: value.description)
+        integral(Double(value), exactBelow: 0x1p24) ?? format(description: value.description)
+    }
+
+    /// Whole numbers up to `limit` (2^53 for doubles, 2^24 for floats; most numbers a service
+    /// returns) written directly, without reformatting a description. Up to there every
+    /// integer is exact, so its digits are its shortest form; beyond, the shortest form may
+    /// end in zeros the exact value does not (2^60 is written 1152921504606847000).
+    private static func integral(_ value: Double, exactBelow limit: Double) -> String? {
+        guard value.rounded(.towardZero) == value, value.magnitude <= limit else { return nil }
+        if value == 0 { return value.sign == .minus ? "-0" : "0" }
+        return String(Int64(value))
     }
 
     /// Reformats Swift's shortest round-trip description (`1e-07`, `100.0`, `1.5e+20`).
