@@ -97,6 +97,20 @@ enum Harness {
         throw Failure(description: "cannot read h2load output:\n\(output)")
     }
 
+    /// Mean request time in µs from h2load's "time for request: min max mean sd ±sd" line.
+    static func h2loadMeanMicroseconds(_ output: String) throws -> Double {
+        for line in output.split(separator: "\n") where line.hasPrefix("time for request:") {
+            let fields = line.dropFirst("time for request:".count).split(separator: " ")
+            if fields.count >= 3 {
+                let text = fields[2]
+                for (unit, scale) in [("us", 1.0), ("ms", 1000.0), ("s", 1_000_000.0)] where text.hasSuffix(unit) {
+                    if let value = Double(text.dropLast(unit.count)) { return value * scale }
+                }
+            }
+        }
+        throw Failure(description: "cannot read h2load latency:\n\(output)")
+    }
+
     /// A progress line on stderr (the report goes to stdout).
     static func progress(_ text: String) {
         FileHandle.standardError.write(Data("[bench] \(text)\n".utf8))

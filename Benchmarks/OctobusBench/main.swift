@@ -12,6 +12,8 @@ usage: OctobusBench status [--octobus PATH] [--rounds N] [--requests N] [--clien
        OctobusBench sdk      (runs Benchmarks/sdk/run_benchmark.py with the venv's python)
        OctobusBench bare-server [--loops N]   (the HTTP runtime alone, fixed reply; prints its port)
        OctobusBench gateway [--octobus PATH] [--rounds N] [--requests N] [--clients N] [--streams N]
+       OctobusBench protocols [--octobus PATH] [--rounds N] [--requests N] [--clients N] [--streams N]
+                                      (gRPC vs Connect JSON vs MCP tools/call through the gateway, CPU split)
        OctobusBench backend [--host H] [--port N] [--loops N]   (the native gRPC benchmark backend)
        OctobusBench loadgen [--octobus PATH] [--rounds N] [--requests N] [--clients N] [--streams N]
                                       (octobus bench vs h2load: requests/s and client CPU per request)
@@ -52,6 +54,11 @@ do {
         print(try await GatewayScenario(octobus: octobus, bench: URL(fileURLWithPath: bench).standardizedFileURL.path, rounds: Int(option("--rounds", "3"))!,
                                         requests: Int(option("--requests", "200000"))!, clients: Int(option("--clients", "10"))!,
                                         streams: Int(option("--streams", "10"))!).run())
+    case "protocols":
+        let bench = CommandLine.arguments[0].contains("/") ? CommandLine.arguments[0] : try Harness.resolve(CommandLine.arguments[0])
+        print(try ProtocolsScenario(octobus: octobus, bench: URL(fileURLWithPath: bench).standardizedFileURL.path, rounds: Int(option("--rounds", "5"))!,
+                                    requests: Int(option("--requests", "100000"))!, clients: Int(option("--clients", "10"))!,
+                                    streams: Int(option("--streams", "10"))!).run())
     case "loadgen":
         let bench = CommandLine.arguments[0].contains("/") ? CommandLine.arguments[0] : try Harness.resolve(CommandLine.arguments[0])
         print(try LoadgenScenario(octobus: octobus, bench: URL(fileURLWithPath: bench).standardizedFileURL.path, rounds: Int(option("--rounds", "5"))!,
