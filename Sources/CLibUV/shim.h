@@ -22,6 +22,9 @@
 #include <malloc.h>
 #include <sys/timerfd.h>
 #include <time.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
 
 static inline uv_handle_t *octo_handle(void *handle) { return (uv_handle_t *)handle; }
 static inline uv_stream_t *octo_stream(void *handle) { return (uv_stream_t *)handle; }
@@ -60,6 +63,28 @@ static inline int octo_set_cloexec(int fd) {
     int flags = fcntl(fd, F_GETFD);
     if (flags < 0) return -errno;
     return fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0 ? -errno : 0;
+}
+
+/// Marks every descriptor above stderr close-on-exec: descriptors the daemon was started
+/// with (a launching shell's, a supervisor's) must not reach the services it spawns, which
+/// libuv's spawn does not prevent (it relies on close-on-exec). close_range(2) with
+/// CLOSE_RANGE_CLOEXEC (Linux 5.11); on older kernels, each descriptor in /proc/self/fd.
+/// Returns 0, or a negative errno.
+static inline int octo_cloexec_inherited(void) {
+#if defined(SYS_close_range)
+    if (syscall(SYS_close_range, 3u, ~0u, 4u /* CLOSE_RANGE_CLOEXEC */) == 0) return 0;
+#endif
+    DIR *dir = opendir("/proc/self/fd");
+    if (dir == NULL) return -errno;
+    int own = dirfd(dir);
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
+        int fd = atoi(entry->d_name);
+        if (fd > 2 && fd != own) octo_set_cloexec(fd);
+    }
+    closedir(dir);
+    return 0;
 }
 
 /// Asks the kernel for a free TCP port on `host` (IPv4 dotted quad) by binding port 0.

@@ -15,7 +15,7 @@ BIN = os.environ.get("OCTOBUS_BIN", str(REPO / ".build" / "release" / "octobus")
 class Daemon:
     """A running `octobus serve`."""
 
-    def __init__(self, data_dir: Path, log_path: Path, extra_env=None, addr="127.0.0.1:0", args=()):
+    def __init__(self, data_dir: Path, log_path: Path, extra_env=None, addr="127.0.0.1:0", args=(), pass_fds=()):
         self.data_dir = data_dir
         self.log_path = log_path
         env = dict(os.environ)
@@ -24,7 +24,7 @@ class Daemon:
         self.log_file = open(log_path, "ab")
         self.process = subprocess.Popen(
             [BIN, "serve", "--addr", addr, "--data-dir", str(data_dir), *args],
-            stdout=self.log_file, stderr=self.log_file, env=env, start_new_session=True)
+            stdout=self.log_file, stderr=self.log_file, env=env, start_new_session=True, pass_fds=pass_fds)
         self.port = self._wait_for_port()
         self.addr = f"127.0.0.1:{self.port}"
         self.url = f"http://{self.addr}"

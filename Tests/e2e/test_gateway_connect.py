@@ -462,6 +462,8 @@ def test_server_streaming_with_curl(gw, http2):
     assert json.loads(messages[0]) == {"text": "z", "index": 1, "serviceId": "streaming", "instanceId": "streaming-1",
                                        "label": "gw", "secretToken": "s3cr3t-tok"}
     assert "error" not in end
+    # the backend HTTP server's own date/server fields are not application metadata
+    assert not {"date", "server"} & {name.lower() for name in end.get("metadata", {})}, end
     # proto
     reply = stream(gw, "streaming-1", f"{STREAMING}/Expand", {"text": "p", "count": 3}, proto=True, http2=http2)
     assert reply.header("content-type") == "application/connect+proto"

@@ -14,6 +14,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import grpc
+import httpx
 import pytest
 from google.protobuf import descriptor_pb2, json_format
 from grpc_reflection.v1alpha import reflection_pb2
@@ -230,6 +231,28 @@ def test_oversized_messages_are_resource_exhausted(gateway):
         assert info.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
 
 
+def test_the_message_limit_is_configurable(start_octobus, pkg):
+    """`--max-message-size 64K`: a 60 KB message passes both ways, 70 KB is RESOURCE_EXHAUSTED
+    each way with the configured limit in the message; bad values are refused at start."""
+    g = setup_gateway(start_octobus(args=("--max-message-size", "64K")), pkg, services=("probe",))
+    wait_running(g.daemon, "probe-1")
+    # Firehose ignores `text`: it carries the request's size; `size` sets each reply's.
+    with g.channel() as channel:
+        firehose, Req = g.stub(channel, "probe-1", f"{PROBE}/Firehose", "unary_stream")
+        md = g.metadata("probe-1")
+        assert len(list(firehose(Req(text="x" * 60_000, count=2, size=60_000), metadata=md))) == 2
+        with pytest.raises(grpc.RpcError) as info:
+            list(firehose(Req(text="x" * 70_000, count=1, size=10), metadata=md))
+        assert info.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED and "exceeds the limit of 65536 bytes" in info.value.details()
+        with pytest.raises(grpc.RpcError) as info:
+            list(firehose(Req(count=1, size=70_000), metadata=md))
+        assert info.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    for bad in ("0", "512", "1G", "lots"):
+        result = subprocess.run([BIN, "serve", "--addr", "127.0.0.1:0", "--data-dir", str(g.daemon.data_dir) + "-bad",
+                                 "--max-message-size", bad], capture_output=True, text=True, timeout=20)
+        assert result.returncode == 1 and "--max-message-size" in result.stderr, (bad, result.stderr)
+
+
 def test_gateway_health_without_routing_metadata(gateway):
     with grpc.insecure_channel(gateway.target, options=CHANNEL_OPTIONS) as channel:
         check = channel.unary_unary("/grpc.health.v1.Health/Check", request_serializer=lambda b: b,
@@ -379,10 +402,18 @@ def test_catalog_and_access_log(gateway, octobus):
     assert grpc_item["metadata"] == {"x-octobus-capset": "dev", "x-octobus-instance": "probe-1"}
     assert grpc_item["method_path"] == f"/{ECHO}" and grpc_item["backend_instance_status"] == "running"
     assert grpc_item["request_message_full_name"] == "probe.v1.ProbeRequest"
-    tools = {i["tool_name"] for i in catalog["mcp"]}
-    assert "probe__probe-1__echo" in tools and not any("hold" in t for t in tools)  # unary only
+    # MCP: exactly the tools tools/list serves (server-streaming methods too; no client streams).
+    tools = {i["tool_name"]: i["server_streaming"] for i in catalog["mcp"]}
+    assert tools["probe__probe-1__echo"] is False and tools["probe__probe-1__hold"] is True
+    assert not any("relay" in t for t in tools)
+    listed = gateway.daemon.url + "/capsets/dev/mcp"
+    reply = httpx.post(listed, json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"}, timeout=30,
+                       headers={"accept": "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18"})
+    assert set(tools) == {tool["name"] for tool in reply.json()["result"]["tools"]}
     connect = next(i for i in catalog["connect_rpc"] if i["method_full_name"] == ECHO)
-    assert connect["endpoint"] == f"/capsets/dev/connect/probe-1/{ECHO}"
+    assert connect["endpoint"] == f"/capsets/dev/connect/probe-1/{ECHO}" and connect["server_streaming"] is False
+    hold = next(i for i in catalog["connect_rpc"] if i["method_full_name"] == f"{PROBE}/Hold")
+    assert hold["content_types"] == ["application/connect+json", "application/connect+proto"]
     assert cli_json(octobus, "catalog", "dev")["mcp"] == []  # gRPC only by default
     md = octobus.cli("catalog", "dev", "--md", "--grpc")
     assert md.returncode == 0 and md.stdout.startswith("# Catalog: dev") and "## gRPC" in md.stdout and "## MCP" not in md.stdout

@@ -259,6 +259,31 @@ def test_a_server_streaming_tool_reports_progress_per_message(gw, mode):
     assert tool_error(failed) == {"code": "FAILED_PRECONDITION", "message": "stop", "details": {}}
 
 
+def test_a_large_streaming_result_fits_one_event_and_a_slow_stream_keeps_what_arrived(gw):
+    """With progress the result is a server-sent event, and the SDK refuses events over 1 MiB:
+    the byte cap keeps the doubled result (structured + text) under it. A stream still
+    running at the 30 s deadline answers with the messages that arrived, `complete` false."""
+    async def main():
+        progress = []
+
+        async def on_progress(value, total, message):
+            progress.append(value)
+
+        async with mcp_client(gw.mcp_url(), "legacy") as client:
+            large = await client.call_tool("probe__probe-1__firehose", {"count": 1000, "size": 3000},
+                                           progress_callback=on_progress)
+            slow = await client.call_tool("wide__wide-1__count", {"count": 40, "sleep_ms": 1000})
+            return progress, large, slow
+
+    progress, large, slow = run(main)
+    assert large.is_error is False and large.structured_content["complete"] is False
+    kept = large.structured_content["messages"]
+    assert 100 < len(kept) < 1000 and [m.get("index", 0) for m in kept] == list(range(len(kept)))
+    assert len(json.dumps(kept, separators=(",", ":"))) <= 448 << 10 and progress[:len(kept)] == list(range(1, len(kept) + 1))
+    assert slow.is_error is False and slow.structured_content["complete"] is False
+    assert 20 <= len(slow.structured_content["messages"]) < 40
+
+
 @pytest.mark.parametrize("mode", ERAS)
 def test_a_capset_token_sent_as_a_header(gw, mode):
     async def connect(headers):
@@ -429,6 +454,38 @@ def test_http_level_errors(gw):
                           "-d", '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"calculator__calculator-1__add",'
                           '"arguments":{"left":4,"right":5}}}', url], capture_output=True, timeout=60)
     assert json.loads(out.stdout)["result"]["structuredContent"]["result"] == 9
+
+
+def test_web_pages_cannot_call_tools(gw):
+    """A page the user visits must not reach tools of a tokenless capset: a cross-site
+    simple request (text/plain, no preflight) is refused by content type, and any request
+    with an Origin that is not the daemon itself — including DNS rebinding, where Origin and
+    Host agree on a foreign name — is 403. Clients without Origin (agents, SDKs) and the
+    daemon's own origin are served."""
+    url = gw.mcp_url()
+    call_add = {"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                "params": {"name": "calculator__calculator-1__add", "arguments": {"left": 1, "right": 2}}}
+    own = f"http://127.0.0.1:{gw.daemon.port}"
+    with http() as client:
+        reply = post(client, url, call_add, headers={"Content-Type": "text/plain", "Origin": "https://evil.example"})
+        assert reply.status_code in (403, 415), reply.text
+        reply = post(client, url, call_add, headers={"Content-Type": "text/plain"})
+        assert reply.status_code == 415 and "application/json" in reply.json()["error"]["message"]
+        reply = post(client, url, call_add, headers={"Origin": "https://evil.example"})
+        assert reply.status_code == 403 and "cross-site" in reply.json()["error"]["message"]
+        rebound = f"evil.example:{gw.daemon.port}"
+        reply = post(client, url, call_add, headers={"Origin": f"http://{rebound}", "Host": rebound})
+        assert reply.status_code == 403 and "Host" in reply.json()["error"]["message"]
+        reply = post(client, url, call_add, headers={"Origin": own})
+        assert reply.status_code == 200 and reply.json()["result"]["structuredContent"]["result"] == 3
+        reply = post(client, url, call_add, headers={"Content-Type": "Application/JSON; charset=utf-8"})
+        assert reply.status_code == 200 and reply.json()["result"]["structuredContent"]["result"] == 3
+        # The same rule guards the other capset routes, each in its own error format.
+        reply = client.post(gw.connect_url("calculator-1", "calculator.v1.CalculatorService/Add"), content=b'{"left":1}',
+                            headers={"Content-Type": "application/json", "Origin": "https://evil.example"})
+        assert reply.status_code == 403 and reply.json()["code"] == "permission_denied"
+        reply = client.get(gw.openapi_url(), headers={"Origin": f"http://{rebound}", "Host": rebound})
+        assert reply.status_code == 403 and "Host" in reply.json()["error"]
 
 
 def test_progress_events_only_when_asked(gw):

@@ -73,6 +73,32 @@ def test_service_processes_hold_no_socket_of_the_daemon(octobus, pkg):
     assert not {f"socket:[{inode}]" for inode in listening} & socket_inodes(child)
 
 
+@pytest.mark.parametrize("malloc_tuning", ["on", "off"])
+def test_descriptors_the_daemon_inherited_do_not_reach_its_children(start_octobus, pkg, malloc_tuning):
+    """A descriptor the daemon was started with (a shell's or supervisor's, not close-on-exec)
+    is not passed on to the services it spawns, whether or not the daemon re-executes itself
+    for the malloc tuning (without it, the daemon still holds the descriptor itself)."""
+    read_end, write_end = os.pipe()
+    os.set_inheritable(read_end, True)
+    try:
+        d = start_octobus(pass_fds=(read_end,), extra_env={"OCTOBUS_MALLOC_TUNING": malloc_tuning})
+        inherited = os.readlink(f"/proc/self/fd/{read_end}")
+        if malloc_tuning == "off":
+            assert inherited in {os.readlink(f"/proc/{d.process.pid}/fd/{fd}") for fd in os.listdir(f"/proc/{d.process.pid}/fd")}
+        import_calculator(d, pkg)
+        child = create_instance(d, "calc1", "calculator")["PID"]
+        held = set()
+        for fd in os.listdir(f"/proc/{child}/fd"):
+            try:
+                held.add(os.readlink(f"/proc/{child}/fd/{fd}"))
+            except OSError:
+                continue
+        assert inherited not in held, f"the service holds the daemon's inherited {inherited}"
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
 def test_serve_restarts_on_the_same_port_after_kill_9_with_live_children(start_octobus, pkg, tmp_path):
     port = free_port()
     data = tmp_path / "data"
@@ -367,7 +393,7 @@ def test_slow_bodies_time_out_and_give_back_their_descriptors(start_octobus):
 
 def test_connection_limit_keeps_the_admin_api_reachable(start_octobus):
     d = start_octobus(args=("--max-connections", "80"))
-    # 80 slots, the last 20 reserved for the admin API. Take every slot with idle connections.
+    # 80 slots; the admin API keeps min(32, 80 / 4) = 20 of them. Take every slot with idle connections.
     held = [socket.create_connection(("127.0.0.1", d.port)) for _ in range(80)]
     try:
         for sock in held:

@@ -105,7 +105,13 @@ extension AdminAPI {
                 let unary = record["unary"]?.boolValue ?? false
                 var tool = try body.string("mcp_tool")?.trimmingASCIIWhitespace() ?? ""
                 if !tool.isEmpty {
-                    guard unary else { throw AdminError.badRequest("streaming methods cannot be MCP tools; omit mcp_tool") }
+                    guard unary else {
+                        // Server-streaming methods are tools too, but only under their default name.
+                        throw AdminError.badRequest(record["server_streaming"]?.boolValue == true && record["client_streaming"]?.boolValue != true
+                            ? "mcp_tool names unary methods only; a server-streaming method is the MCP tool "
+                                + "\(MCPToolName.defaultName(serviceID: service.id, instanceID: instanceID, method: record["name"]?.stringValue ?? method)); omit mcp_tool"
+                            : "client- and bidi-streaming methods are not MCP tools; omit mcp_tool")
+                    }
                     try CapsetDefaults.validateToolName(tool)
                 } else if unary {
                     tool = MCPToolName.defaultName(serviceID: service.id, instanceID: instanceID,

@@ -51,12 +51,8 @@ public struct AdminAccessPolicy: Sendable {
         return nil
     }
 
-    /// IP literals, `localhost` (and `*.localhost`, RFC 6761), and the configured listen host.
     private func isAcceptableHost(_ authority: String) -> Bool {
-        let host = AddressClass.hostPart(of: authority).lowercased()
-        if host.isEmpty || AddressClass.isIPLiteral(host) { return true }
-        if host == "localhost" || host.hasSuffix(".localhost") { return true }
-        return host == listenHost
+        AddressClass.namesDaemon(authority, listenHost: listenHost)
     }
 
     /// Whether `origin` (`scheme://host[:port]`) names the same host and port as the request.
@@ -106,6 +102,15 @@ enum AddressClass {
             return String(authority[..<colon])
         }
         return authority
+    }
+
+    /// Whether `authority` names the daemon in a way DNS rebinding cannot forge: an IP
+    /// literal, `localhost` (and `*.localhost`, RFC 6761), or the host it listens on.
+    static func namesDaemon(_ authority: String, listenHost: String) -> Bool {
+        let host = hostPart(of: authority).lowercased()
+        if host.isEmpty || isIPLiteral(host) { return true }
+        if host == "localhost" || host.hasSuffix(".localhost") { return true }
+        return host == listenHost
     }
 
     /// A dotted-quad IPv4 address or an IPv6 address (DNS names are what rebinding needs).

@@ -127,7 +127,8 @@ public enum Daemon {
                                     tokenUsage: state.tokenUsage),
             mcp: MCPGateway(loops: gatewayLoops, configuration: configuration.gateway, log: gatewayLog, onDemand: onDemand,
                             tokenUsage: state.tokenUsage),
-            openAPI: OpenAPIGateway(loops: gatewayLoops, log: gatewayLog, tokenUsage: state.tokenUsage))
+            openAPI: OpenAPIGateway(loops: gatewayLoops, log: gatewayLog, tokenUsage: state.tokenUsage),
+            browsers: BrowserRequestPolicy(listenHost: configuration.address.host))
         let access = AdminAccessPolicy(state: state, listenHost: configuration.address.host)
         let listener = ListenerActor(group: group)
         let bound: HostPort

@@ -11,13 +11,16 @@ final class GatewayResponder: HTTPResponder {
     private let connect: ConnectGateway
     private let mcp: MCPGateway
     private let openAPI: OpenAPIGateway
+    private let browsers: BrowserRequestPolicy
 
-    init(admin: AdminRouter, grpc: GRPCGateway, connect: ConnectGateway, mcp: MCPGateway, openAPI: OpenAPIGateway) {
+    init(admin: AdminRouter, grpc: GRPCGateway, connect: ConnectGateway, mcp: MCPGateway, openAPI: OpenAPIGateway,
+         browsers: BrowserRequestPolicy) {
         self.admin = admin
         self.grpc = grpc
         self.connect = connect
         self.mcp = mcp
         self.openAPI = openAPI
+        self.browsers = browsers
     }
 
     func handle(_ exchange: HTTPServerExchange) {
@@ -36,6 +39,11 @@ final class GatewayResponder: HTTPResponder {
             // Split as bytes: `/` is ASCII, and Character iteration is the slow part of a split.
             let segments = request.path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).dropFirst(2)
                 .map { PercentEncoding.decode(String(Substring($0))) }
+            if let refusal = browsers.refusal(request) {
+                refuse(exchange, isConnect: segments.count > 1 && segments[1] == "connect", isMCP: segments.count == 2 && segments[1] == "mcp",
+                       message: refusal)
+                return
+            }
             switch segments.count {
             case 2 where segments[1] == "mcp":
                 mcp.handle(exchange, capsetID: segments[0])
@@ -63,5 +71,19 @@ final class GatewayResponder: HTTPResponder {
         var body = JSONWriter().bytes(.object(["error": .string("not found")]))
         body.append(10)
         exchange.respond(status: 404, headers: ["content-type": "application/json"], body: body)
+    }
+
+    /// A 403 for a refused browser request, in the route's own error format, once the (small)
+    /// body has been read: an HTTP/2 answer sent mid-upload ends with RST_STREAM(NO_ERROR),
+    /// which some clients report as a failed transfer instead of the answer.
+    private func refuse(_ exchange: HTTPServerExchange, isConnect: Bool, isMCP: Bool, message: String) {
+        let error: JSONValue = isConnect ? ConnectError(.permissionDenied, message).json
+            : isMCP ? JSONRPCResponse.error(id: .null, code: .invalidRequest, message: message)
+            : .object(["error": .string(message)])
+        exchange.collectBody(limit: ConnectGateway.maximumBodyBytes) { _ in
+            var body = JSONWriter().bytes(error)
+            body.append(10)
+            exchange.respond(status: 403, headers: ["content-type": "application/json"], body: body)
+        }
     }
 }

@@ -49,6 +49,12 @@ struct ServeCommand: AsyncParsableCommand {
             help: ArgumentHelp("Idle keep-alive time of a connection (default: 120s; 10s before its first request).", valueName: "duration"))
     var idleTimeout: String?
 
+    @Option(name: .customLong("max-message-size"), help: ArgumentHelp(
+        "Largest gRPC message the gateway relays in either direction, and largest backend answer to a Connect "
+            + "or MCP call (their request bodies stay capped at 1M), e.g. 16M (default: $OCTOBUS_MAX_MESSAGE_SIZE or 4M; 1K to 256M).",
+        valueName: "size"))
+    var maxMessageSize: String?
+
     @Option(name: .long, help: ArgumentHelp(
         "Most bytes of files one import may unpack, e.g. 512M (default: $OCTOBUS_IMPORT_MAX_UNPACKED_BYTES or 1G).",
         valueName: "size"))
@@ -66,6 +72,9 @@ struct ServeCommand: AsyncParsableCommand {
     var sdkDir: String?
 
     mutating func run() async throws {
+        // Descriptors inherited from whoever started us never reach a service (children get
+        // stdio and fd 3 only); everything the daemon opens itself is close-on-exec already.
+        ChildProcess.closeInheritedDescriptorsOnExec()
         // Before anything is opened: this may re-execute the binary (see AllocatorTuning).
         do {
             try AllocatorTuning.apply()
@@ -125,6 +134,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let bodyTimeout {
             configuration.http.bodyTimeoutMilliseconds = try DurationText.milliseconds(bodyTimeout, option: "--body-timeout")
+        }
+        if let bytes = try Self.size(maxMessageSize, option: "--max-message-size", variable: "OCTOBUS_MAX_MESSAGE_SIZE") {
+            guard bytes >= 1 << 10, bytes <= 256 << 20 else {
+                throw CLIError("--max-message-size must be between 1K and 256M (got \(bytes) bytes)")
+            }
+            configuration.gateway.maximumMessageBytes = bytes
         }
         if let idleTimeout {
             configuration.http.idleTimeoutMilliseconds = try DurationText.milliseconds(idleTimeout, option: "--idle-timeout")

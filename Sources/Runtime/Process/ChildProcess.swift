@@ -42,6 +42,14 @@ public final class ChildProcess {
     }
 
     /// Starts a process. Throws ``SpawnError`` when it cannot be started (missing file, not executable, …).
+    /// Marks every descriptor above stderr this process holds now close-on-exec, so the
+    /// ones it inherited (from a shell, a supervisor) never reach a child: libuv's spawn
+    /// passes stdio and the slots it is given, and relies on close-on-exec for the rest.
+    /// Call once at start, before other threads spawn anything.
+    public static func closeInheritedDescriptorsOnExec() {
+        _ = octo_cloexec_inherited()
+    }
+
     public static func spawn(loop: EventLoop, options: ProcessOptions) throws(SpawnError) -> ChildProcess {
         loop.assertInEventLoop()
         var executable = options.executable

@@ -14,6 +14,13 @@ struct Catalog {
         var grpc: [JSONValue] = []
         var mcp: [JSONValue] = []
         var connect: [JSONValue] = []
+        // The MCP items are the tools `tools/list` serves (server-streaming methods included).
+        var toolNames: [ToolKey: String] = [:]
+        if selection.mcp {
+            for entry in capset.mcpTools.catalog(for: capset).entries {
+                toolNames[ToolKey(instance: entry.instance.endpoint.instanceID, method: entry.method.descriptor.fullName)] = entry.tool.name
+            }
+        }
         for instance in capset.orderedInstances {
             for method in instance.orderedMethods {
                 let base = Self.item(instance, method)
@@ -23,11 +30,14 @@ struct Catalog {
                     item["metadata"] = .object(["x-octobus-capset": .string(record.id), "x-octobus-instance": .string(instance.endpoint.instanceID)])
                     grpc.append(.object(item))
                 }
-                guard method.descriptor.isUnary else { continue }
-                if selection.mcp {
+                // Client- and bidi-streaming methods are gRPC only.
+                guard !method.descriptor.clientStreaming else { continue }
+                let streaming = method.descriptor.serverStreaming
+                if selection.mcp, let tool = toolNames[ToolKey(instance: instance.endpoint.instanceID, method: method.descriptor.fullName)] {
                     var item = base
                     item["endpoint"] = .string("/capsets/\(record.id)/mcp")
-                    item["tool_name"] = .string(method.toolName)
+                    item["tool_name"] = .string(tool)
+                    item["server_streaming"] = .bool(streaming)
                     mcp.append(.object(item))
                 }
                 if selection.connect {
@@ -36,7 +46,8 @@ struct Catalog {
                     item["endpoint"] = .string(Self.connectPath(capset: record.id, instance: instance.endpoint.instanceID, method: method))
                     item["openapi_url"] = .string("/capsets/\(record.id)/openapi.json")
                     item["http_method"] = .string("POST")
-                    item["content_types"] = .array(Self.connectContentTypes.map(JSONValue.string))
+                    item["server_streaming"] = .bool(streaming)
+                    item["content_types"] = .array((streaming ? Self.connectStreamingContentTypes : Self.connectContentTypes).map(JSONValue.string))
                     connect.append(.object(item))
                 }
             }
@@ -48,6 +59,13 @@ struct Catalog {
     }
 
     static let connectContentTypes = ["application/json", "application/proto", "application/connect+json", "application/connect+proto"]
+    /// Server-streaming methods take the Connect streaming protocol only.
+    static let connectStreamingContentTypes = ["application/connect+json", "application/connect+proto"]
+
+    private struct ToolKey: Hashable {
+        let instance: String
+        let method: String
+    }
 
     static func connectPath(capset: String, instance: String, method: MethodRoute) -> String {
         "/capsets/\(capset)/connect/\(instance)/\(method.descriptor.fullName)"
@@ -96,6 +114,9 @@ struct Catalog {
         }
         func items(_ key: String) -> [JSONObject] { document[key]?.arrayValue?.compactMap(\.objectValue) ?? [] }
         func text(_ item: JSONObject, _ key: String) -> String { item[key]?.stringValue ?? "" }
+        func response(_ item: JSONObject) -> String {
+            (item["server_streaming"]?.boolValue == true ? "stream " : "") + "`\(text(item, "response_message_full_name"))`"
+        }
         if selection.grpc {
             table("gRPC", ["Method", "Metadata", "Request", "Response"], items("grpc").map { item in
                 ["`\(text(item, "method_path"))`", "`x-octobus-capset: \(record.id)`, `x-octobus-instance: \(text(item, "instance_id"))`",
@@ -105,13 +126,13 @@ struct Catalog {
         if selection.mcp {
             table("MCP", ["Endpoint", "Tool", "Method", "Request", "Response"], items("mcp").map { item in
                 ["`\(text(item, "endpoint"))`", "`\(text(item, "tool_name"))`", "`\(text(item, "method_full_name"))`",
-                 "`\(text(item, "request_message_full_name"))`", "`\(text(item, "response_message_full_name"))`"]
+                 "`\(text(item, "request_message_full_name"))`", response(item)]
             })
         }
         if selection.connect {
             table("Connect RPC", ["Endpoint", "OpenAPI", "Procedure", "Request", "Response"], items("connect_rpc").map { item in
                 ["`POST \(text(item, "endpoint"))`", "`\(text(item, "openapi_url"))`", "`\(text(item, "procedure"))`",
-                 "`\(text(item, "request_message_full_name"))`", "`\(text(item, "response_message_full_name"))`"]
+                 "`\(text(item, "request_message_full_name"))`", response(item)]
             })
         }
         return out

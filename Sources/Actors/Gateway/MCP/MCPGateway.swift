@@ -24,6 +24,15 @@ struct MCPGateway: Sendable {
             reply.http(405, ["error": "method not allowed"], allow: "POST")
             return
         }
+        // JSON-RPC bodies are JSON (streamable HTTP). Requiring the type also means a browser
+        // cannot send one cross-site without a CORS preflight, which the gateway never grants.
+        guard let type = exchange.request.headers["content-type"], MCPGateway.isJSON(type) else {
+            exchange.collectBody(limit: ConnectGateway.maximumBodyBytes) { _ in
+                reply.http(415, JSONRPCResponse.error(id: .null, code: .invalidRequest,
+                                                      message: "MCP requests are JSON-RPC: Content-Type must be application/json"))
+            }
+            return
+        }
         let capset = context.table.capsets[capsetID]
         if let capset {
             switch GRPCRoute.authorize(capset, headers: exchange.request.headers) {
@@ -145,6 +154,12 @@ struct MCPGateway: Sendable {
             reply.http(stateless ? 404 : 200, JSONRPCResponse.error(id: id, code: stateless ? .methodNotFound : .invalidRequest,
                                                                     message: "unsupported MCP method"))
         }
+    }
+
+    /// `application/json`, with parameters (`; charset=utf-8`) or not, in any case.
+    static func isJSON(_ contentType: String) -> Bool {
+        let type = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingASCIIWhitespace().lowercased() }
+        return type == "application/json"
     }
 
     /// A tool failure as a result, marked `isError` (beyond upstream: clients check it).

@@ -3,14 +3,17 @@ import Protocols
 /// Server-streaming methods as MCP tools (beyond upstream, which exposes none — and agents
 /// most often lack exactly these): a call collects the stream into one result,
 /// `{"messages":[…], "complete": true|false}`, up to ``maximumMessages`` messages and
-/// ``maximumBytes`` bytes of JSON; past either limit the stream is cancelled and `complete`
-/// is false. A client that sends a `progressToken` (and accepts `text/event-stream`) gets a
-/// `notifications/progress` per message before the result.
+/// ``maximumBytes`` bytes of JSON, for at most the unary deadline (30 s); past any of them the
+/// stream is cancelled and the result holds what arrived, with `complete` false. A client that
+/// sends a `progressToken` (and accepts `text/event-stream`) gets a `notifications/progress`
+/// per message before the result.
 enum MCPStreamingTool {
     /// Messages collected at most.
     static let maximumMessages = 1_000
-    /// JSON bytes of collected messages at most (the result also travels as text content).
-    static let maximumBytes = 1 << 20
+    /// JSON bytes of collected messages at most. The result carries them twice — as
+    /// `structuredContent` and, escaped, as text content — and must fit one server-sent event
+    /// of 1 MiB, the official Python SDK's limit: 448 KiB × ~2.2 stays under it.
+    static let maximumBytes = 448 << 10
 
     /// The tool entry: the description says how the stream is collected, and the output schema
     /// wraps the message schema.

@@ -93,8 +93,12 @@ struct MCPToolRunner {
             }
         }
         call.onEnd = { outcome in
-            guard outcome.code == .ok else { return fail(outcome.code, outcome.message) }
-            finish(complete: true)
+            switch outcome.code {
+            case .ok: finish(complete: true)
+            // Out of time, like out of room: what arrived is the answer, marked incomplete.
+            case .deadlineExceeded where !messages.isEmpty: finish(complete: false)
+            default: fail(outcome.code, outcome.message)
+            }
         }
         reply.exchange.onAbort = { call.cancel() }
         call.start(request: request)

@@ -178,13 +178,15 @@ final class UpstreamCall {
         onEnd = nil
     }
 
-    /// Application metadata of a header block: no transport or status fields.
+    /// Application metadata of a header block: no transport or status fields, and not the
+    /// `date`/`server` the backend's HTTP server adds (they describe that hop, and would
+    /// otherwise repeat in every Connect end-of-stream message and MCP-facing answer).
     static func metadata(in headers: HTTPHeaders) -> HTTPHeaders {
         var out = HTTPHeaders()
         for field in headers {
             switch field.name {
             case "content-type", "grpc-status", "grpc-message", "grpc-encoding", "grpc-accept-encoding", "content-length",
-                 "grpc-status-details-bin":
+                 "grpc-status-details-bin", "date", "server":
                 continue
             default:
                 if !HTTPHeaders.isConnectionSpecific(field.name) { out.addLowercased(name: field.name, value: field.value) }
