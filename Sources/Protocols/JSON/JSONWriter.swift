@@ -63,37 +63,52 @@ public struct JSONWriter {
     /// `<`, `>`, `&`, U+2028/2029 as Go's encoder does (safe to embed in HTML and JS).
     public static func writeString(_ string: String, into out: inout [UInt8]) {
         out.append(34)
-        // Fast path: plain ASCII needing no escapes is copied in one piece, scanned over the
-        // string's contiguous bytes (iterating `utf8` one index at a time costs far more).
+        // One pass over the string's contiguous UTF-8: runs of bytes that need no escape are
+        // copied in one piece (most strings are one run), escapes written in between.
+        // Multi-byte UTF-8 passes through, except U+2028/U+2029 (E2 80 A8/A9), which are
+        // escaped like `<`, `>` and `&` so the JSON is safe to embed in a script.
         var string = string
-        let copied = string.withUTF8 { bytes -> Bool in
-            for byte in bytes where byte < 0x20 || byte >= 0x80 || byte == 34 || byte == 92 || byte == 0x3C || byte == 0x3E || byte == 0x26 {
-                return false
+        string.withUTF8 { bytes in
+            var run = 0
+            var index = 0
+            func escape(_ sequence: StaticString, skipping count: Int) {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
+                out.append(contentsOf: UnsafeBufferPointer(start: sequence.utf8Start, count: sequence.utf8CodeUnitCount))
+                index += count
+                run = index
             }
-            out.append(contentsOf: bytes)
-            return true
-        }
-        if copied {
-            out.append(34)
-            return
-        }
-        for scalar in string.unicodeScalars {
-            switch scalar.value {
-            case 34: out.append(contentsOf: [92, 34])
-            case 92: out.append(contentsOf: [92, 92])
-            case 10: out.append(contentsOf: [92, 110])
-            case 13: out.append(contentsOf: [92, 114])
-            case 9: out.append(contentsOf: [92, 116])
-            case 0..<32, 0x3C, 0x3E, 0x26, 0x2028, 0x2029:
-                out.append(contentsOf: "\\u".utf8)
-                let hex = String(scalar.value, radix: 16)
-                out.append(contentsOf: String(repeating: "0", count: 4 - hex.count).utf8)
-                out.append(contentsOf: hex.utf8)
-            default:
-                out.append(contentsOf: String(Character(scalar)).utf8)
+            while index < bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case 34: escape("\\\"", skipping: 1)
+                case 92: escape("\\\\", skipping: 1)
+                case 10: escape("\\n", skipping: 1)
+                case 13: escape("\\r", skipping: 1)
+                case 9: escape("\\t", skipping: 1)
+                case 0..<0x20, 0x3C, 0x3E, 0x26:
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
+                    out.append(92)  // \u00XX
+                    out.append(117)
+                    out.append(48)
+                    out.append(48)
+                    out.append(hexDigit(byte >> 4))
+                    out.append(hexDigit(byte & 0xF))
+                    index += 1
+                    run = index
+                case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                    escape(bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029", skipping: 3)
+                default:
+                    index += 1
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<bytes.count]))
         }
         out.append(34)
+    }
+
+    /// A lower-case hex digit for `0...15`.
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? 48 + value : 87 + value
     }
 
     public static func quoted(_ string: String) -> String {

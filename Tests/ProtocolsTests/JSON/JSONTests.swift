@@ -22,6 +22,29 @@ import Testing
     }
 
     @Test(arguments: [
+        ("plain", #""plain""#), ("", #""""#), (#"{"a":"b"}"#, #""{\"a\":\"b\"}""#),
+        ("é\u{2029}x\u{1F}\t\r\n\\", #""é\u2029x\u001f\t\r\n\\""#), ("\u{2000}\u{2027}", "\"\u{2000}\u{2027}\""),
+        ("tail\"", #""tail\"""#), ("\"head", #""\"head""#), ("€ and ‐ stay", #""€ and ‐ stay""#),
+    ])
+    func escapesRunsAndPassesMultibyteText(text: String, expected: String) throws {
+        #expect(JSONWriter.quoted(text) == expected)
+        #expect(try JSONParser.parse(expected).stringValue == text)
+    }
+
+    /// Random strings mixing everything the writer treats specially survive a round trip.
+    @Test func roundTripsRandomStrings() throws {
+        let alphabet: [Character] = ["a", "Z", "0", " ", "\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{1F}", "<", ">", "&", "é", "€",
+                                     "\u{2028}", "\u{2029}", "\u{2027}", "😀", "/"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let text = String((0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            let quoted = JSONWriter.quoted(text)
+            #expect(!quoted.contains("\u{2028}") && !quoted.contains("<"))
+            #expect(try JSONParser.parse(quoted).stringValue == text)
+        }
+    }
+
+    @Test(arguments: [
         "", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "tru", "\"\\x\"", "\"a\u{1}\"", "{\"a\":1,\"a\":2}",
         "[1] 2", "\"\\ud800\"", "nan", "{'a':1}",
     ])
