@@ -72,9 +72,6 @@ struct ServeCommand: AsyncParsableCommand {
     var sdkDir: String?
 
     mutating func run() async throws {
-        // Descriptors inherited from whoever started us never reach a service (children get
-        // stdio and fd 3 only); everything the daemon opens itself is close-on-exec already.
-        ChildProcess.closeInheritedDescriptorsOnExec()
         // Before anything is opened: this may re-execute the binary (see AllocatorTuning).
         do {
             try AllocatorTuning.apply()
@@ -82,6 +79,11 @@ struct ServeCommand: AsyncParsableCommand {
             Output.writeStderr("\(error)\n")
             throw ExitCode(1)
         }
+        // Descriptors inherited from whoever started us never reach a service (children get
+        // stdio and fd 3 only); everything the daemon opens itself is close-on-exec already.
+        // After the re-execution, so the daemon itself keeps them: a supervisor may watch one
+        // to learn when the daemon exits (Foundation's Process does).
+        ChildProcess.closeInheritedDescriptorsOnExec()
         let addressText = global.addr ?? Environment.get("OCTOBUS_ADDR").flatMap { $0.isEmpty ? nil : $0 } ?? AdminAddress.defaultAddress
         let address: HostPort
         do {
