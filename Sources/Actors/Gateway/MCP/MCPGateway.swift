@@ -158,6 +158,7 @@ struct MCPGateway: Sendable {
 
     /// `application/json`, with parameters (`; charset=utf-8`) or not, in any case.
     static func isJSON(_ contentType: String) -> Bool {
+        if contentType == "application/json" { return true }  // what clients send, without parsing
         let type = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingASCIIWhitespace().lowercased() }
         return type == "application/json"
     }

@@ -179,7 +179,9 @@ public enum MCPStatelessRequest {
     /// The values of header `name` (lower case), trimmed, in order.
     private static func values(of name: String, in headers: [(name: String, value: String)]) -> [String] {
         headers.compactMap { header in
-            header.name.lowercased() == name ? header.value.trimmingASCIIWhitespace() : nil
+            // Names usually arrive lower-cased (HTTP/2); lower-case only a same-length other spelling.
+            let matches = header.name == name || (header.name.utf8.count == name.utf8.count && header.name.lowercased() == name)
+            return matches ? header.value.trimmingASCIIWhitespace() : nil
         }
     }
 }
