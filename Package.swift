@@ -24,14 +24,11 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
-        // System libraries from Debian (libuv1-dev, libnghttp2-dev, libsqlite3-dev, libssl-dev, zlib1g-dev).
+        // System libraries from Debian (libuv1-dev, libnghttp2-dev, libsqlite3-dev, zlib1g-dev).
         .systemLibrary(name: "CLibUV", path: "Sources/CLibUV", pkgConfig: "libuv", providers: [.apt(["libuv1-dev"])]),
         .systemLibrary(name: "CNghttp2", path: "Sources/CNghttp2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        // SHA-256 from OpenSSL's libcrypto: swift-crypto would pull all of Foundation (and ICU)
-        // into the daemon, several MiB of resident memory for one hash function.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Version, commit and build date, stamped by scripts/build.sh through -Xcc -D… (fallbacks in the source).
         .target(name: "CBuildInfo", path: "Sources/CBuildInfo"),
 
@@ -43,7 +40,7 @@ let package = Package(
         ),
         .target(
             name: "Protocols",
-            dependencies: ["Runtime", "CCrypto"],
+            dependencies: ["Runtime"],
             path: "Sources/Protocols",
             swiftSettings: swiftSettings
         ),

@@ -9,7 +9,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 packages=(
-  libuv1-dev libnghttp2-dev libsqlite3-dev libssl-dev zlib1g-dev pkg-config   # C libraries the build links
+  libuv1-dev libnghttp2-dev libsqlite3-dev zlib1g-dev pkg-config   # C libraries the build links
   protobuf-compiler libprotobuf-dev                                  # protoc + well-known .proto files
   git curl ca-certificates unzip zip                                 # import sources
   nghttp2-client nghttp2-server                                      # nghttp/h2load, nghttpd (tests, benchmarks)

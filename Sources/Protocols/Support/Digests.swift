@@ -1,4 +1,3 @@
-import CCrypto
 import Runtime
 
 /// Hex digests used for stored hashes (tokens, configs, secrets, packages, descriptors).
@@ -10,37 +9,20 @@ public enum Digests {
 
     /// The raw 32-byte SHA-256 of `bytes`.
     public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: 32)
-        let ok = bytes.withUnsafeBytes { input in
-            digest.withUnsafeMutableBufferPointer { out in
-                octo_sha256(input.baseAddress, input.count, out.baseAddress)
-            }
-        }
-        precondition(ok == 1, "SHA-256 failed in libcrypto")
-        return digest
+        SHA256.hash(bytes)
     }
 
     /// Lower-case hex HMAC-SHA256 of `data` under `key`: a digest that shows whether a value
     /// changed without letting anyone who lacks the key test guesses against it.
     public static func hmacSHA256Hex(key: [UInt8], _ data: [UInt8]) -> String {
-        var digest = [UInt8](repeating: 0, count: 32)
-        let ok = key.withUnsafeBytes { keyBytes in
-            data.withUnsafeBytes { input in
-                digest.withUnsafeMutableBufferPointer { out in
-                    octo_hmac_sha256(keyBytes.baseAddress, keyBytes.count, input.baseAddress, input.count, out.baseAddress)
-                }
-            }
-        }
-        precondition(ok == 1, "HMAC-SHA256 failed in libcrypto")
-        return hex(digest)
+        hex(SHA256.hmac(key: key, data))
     }
 
-    /// `count` bytes from the system's cryptographically secure generator.
+    /// `count` bytes from the system's cryptographically secure generator (`getrandom(2)`,
+    /// behind Swift's `SystemRandomNumberGenerator` on Linux).
     public static func randomBytes(_ count: Int) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        let ok = bytes.withUnsafeMutableBufferPointer { octo_random_bytes($0.baseAddress, Int32(count)) }
-        precondition(ok == 1, "no secure random bytes from libcrypto")
-        return bytes
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
     }
 
     /// Compares two byte strings in time that depends only on their lengths, so a caller
@@ -77,17 +59,9 @@ public enum Digests {
 
     /// Hex SHA-256 of a file's contents, read in chunks (blocking).
     public static func sha256Hex(file path: String) throws(FileSystemError) -> String {
-        guard let context = octo_sha256_begin() else { preconditionFailure("SHA-256 unavailable in libcrypto") }
-        do {
-            try FileSystem.readChunks(path) { chunk in _ = octo_sha256_update(context, chunk.baseAddress, chunk.count) }
-        } catch {
-            var scratch = [UInt8](repeating: 0, count: 32)
-            _ = octo_sha256_finish(context, &scratch)
-            throw error
-        }
-        var digest = [UInt8](repeating: 0, count: 32)
-        _ = octo_sha256_finish(context, &digest)
-        return hex(digest)
+        var hasher = SHA256()
+        try FileSystem.readChunks(path) { chunk in hasher.update(chunk) }
+        return hex(hasher.finish())
     }
 
     public static func sha256Hex(_ text: String) -> String {
