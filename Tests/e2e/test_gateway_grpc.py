@@ -144,8 +144,8 @@ def test_deadlines_are_propagated_capped_and_enforced(gateway):
     # Unary: the backend sees the smaller of the client's deadline and 30 s.
     assert 0 < gateway.unary("probe-1", ECHO, {"text": "d"}).deadline_ms <= 30_000
     assert 0 < gateway.unary("probe-1", ECHO, {"text": "d"}, timeout=60).deadline_ms <= 30_000
-    # A shorter client deadline is kept (not replaced by 30 s). grpcio rounds the grpc-timeout
-    # it sends up to a few significant digits (4 s has arrived as 4,010 ms), hence the margin.
+    # A shorter client deadline is kept (not replaced by 30 s). grpcio pads the grpc-timeout it
+    # sends: a 4 s timeout goes out as `4S` or `4010m` (seen on the wire), hence the margin.
     assert 0 < gateway.unary("probe-1", ECHO, {"text": "d"}, timeout=4).deadline_ms <= 4_100
     # Expiry: DEADLINE_EXCEEDED at once, and the upstream stream is reset (the handler sees it).
     started = time.time()
