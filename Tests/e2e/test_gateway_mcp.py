@@ -486,6 +486,12 @@ def test_web_pages_cannot_call_tools(gw):
         assert reply.status_code == 403 and reply.json()["code"] == "permission_denied"
         reply = client.get(gw.openapi_url(), headers={"Origin": f"http://{rebound}", "Host": rebound})
         assert reply.status_code == 403 and "Host" in reply.json()["error"]
+    # Each refusal is an access-log line (status 403, the route), so the attempt shows.
+    def refusals():
+        lines = [json.loads(line) for line in (gw.daemon.data_dir / "access.log").read_text().splitlines()]
+        return [(l["protocol"], l["http_status"], l["capset"]) for l in lines if l["http_status"] == 403]
+    wait_until(lambda: len(refusals()) >= 4, timeout=5, message="403 lines in the access log")
+    assert {("mcp", 403, "dev"), ("connect", 403, "dev"), ("openapi", 403, "dev")} <= set(refusals())
 
 
 def test_progress_events_only_when_asked(gw):

@@ -128,7 +128,7 @@ public enum Daemon {
             mcp: MCPGateway(loops: gatewayLoops, configuration: configuration.gateway, log: gatewayLog, onDemand: onDemand,
                             tokenUsage: state.tokenUsage),
             openAPI: OpenAPIGateway(loops: gatewayLoops, log: gatewayLog, tokenUsage: state.tokenUsage),
-            browsers: BrowserRequestPolicy(listenHost: configuration.address.host))
+            browsers: BrowserRequestPolicy(listenHost: configuration.address.host), log: gatewayLog)
         let access = AdminAccessPolicy(state: state, listenHost: configuration.address.host)
         let listener = ListenerActor(group: group)
         let bound: HostPort

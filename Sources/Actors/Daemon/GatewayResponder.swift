@@ -12,15 +12,17 @@ final class GatewayResponder: HTTPResponder {
     private let mcp: MCPGateway
     private let openAPI: OpenAPIGateway
     private let browsers: BrowserRequestPolicy
+    private let log: GatewayAccessLogger
 
     init(admin: AdminRouter, grpc: GRPCGateway, connect: ConnectGateway, mcp: MCPGateway, openAPI: OpenAPIGateway,
-         browsers: BrowserRequestPolicy) {
+         browsers: BrowserRequestPolicy, log: GatewayAccessLogger) {
         self.admin = admin
         self.grpc = grpc
         self.connect = connect
         self.mcp = mcp
         self.openAPI = openAPI
         self.browsers = browsers
+        self.log = log
     }
 
     func handle(_ exchange: HTTPServerExchange) {
@@ -40,8 +42,8 @@ final class GatewayResponder: HTTPResponder {
             let segments = request.path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).dropFirst(2)
                 .map { PercentEncoding.decode(String(Substring($0))) }
             if let refusal = browsers.refusal(request) {
-                refuse(exchange, isConnect: segments.count > 1 && segments[1] == "connect", isMCP: segments.count == 2 && segments[1] == "mcp",
-                       message: refusal)
+                refuse(exchange, capset: segments.first ?? "", isConnect: segments.count > 1 && segments[1] == "connect",
+                       isMCP: segments.count == 2 && segments[1] == "mcp", message: refusal)
                 return
             }
             switch segments.count {
@@ -76,14 +78,18 @@ final class GatewayResponder: HTTPResponder {
     /// A 403 for a refused browser request, in the route's own error format, once the (small)
     /// body has been read: an HTTP/2 answer sent mid-upload ends with RST_STREAM(NO_ERROR),
     /// which some clients report as a failed transfer instead of the answer.
-    private func refuse(_ exchange: HTTPServerExchange, isConnect: Bool, isMCP: Bool, message: String) {
+    /// The refusal is an access-log line like any public request (the web page's attempt shows).
+    private func refuse(_ exchange: HTTPServerExchange, capset: String, isConnect: Bool, isMCP: Bool, message: String) {
+        let startedAt = MonotonicClock.nanoseconds()
         let error: JSONValue = isConnect ? ConnectError(.permissionDenied, message).json
             : isMCP ? JSONRPCResponse.error(id: .null, code: .invalidRequest, message: message)
             : .object(["error": .string(message)])
-        exchange.collectBody(limit: ConnectGateway.maximumBodyBytes) { _ in
+        exchange.collectBody(limit: ConnectGateway.maximumBodyBytes) { [log] _ in
             var body = JSONWriter().bytes(error)
             body.append(10)
             exchange.respond(status: 403, headers: ["content-type": "application/json"], body: body)
+            log.record(exchange, protocol: isConnect ? .connect : isMCP ? .mcp : .openapi, route: nil,
+                       grpcCode: isConnect ? .permissionDenied : nil, httpStatus: 403, capset: capset, method: "", startedAt: startedAt)
         }
     }
 }
