@@ -115,7 +115,7 @@ public final class AdminRouter: Sendable {
             case .success(let body):
                 // JSON bodies only: an HTML form (or a "simple" cross-site fetch) cannot send
                 // application/json, so a body of another type is never a request we want.
-                if !body.isEmpty, !Self.isJSONContentType(exchange.request.headers["content-type"]) {
+                if !body.isEmpty, !MediaType.isJSON(exchange.request.headers["content-type"]) {
                     Self.fail(exchange, AdminError(status: 415, "request body must be application/json"))
                     return
                 }
@@ -130,19 +130,10 @@ public final class AdminRouter: Sendable {
         }
     }
 
-    /// `application/json`, with or without parameters (`; charset=utf-8`).
-    static func isJSONContentType(_ value: String?) -> Bool {
-        guard let value else { return false }
-        let mediaType = value.split(separator: ";", maxSplits: 1).first.map { $0.trimmingASCIIWhitespace().lowercased() } ?? ""
-        return mediaType == "application/json"
-    }
-
     static func render(_ exchange: HTTPServerExchange, _ reply: AdminReply) {
         switch reply {
         case .json(let status, let value):
-            var body = JSONWriter().bytes(value)
-            body.append(10)
-            exchange.respond(status: status, headers: ["content-type": "application/json"], body: body)
+            exchange.respondJSON(status: status, value)
         case .raw(let status, let contentType, let body):
             exchange.respond(status: status, headers: ["content-type": contentType], body: body)
         case .prepared(let status, let reply):

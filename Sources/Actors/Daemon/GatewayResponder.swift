@@ -60,9 +60,7 @@ final class GatewayResponder: HTTPResponder {
                 if segments[1] == "connect" {
                     // A Connect path without instance, service and method: a Connect error.
                     exchange.discardBody()
-                    var body = JSONWriter().bytes(ConnectError(.notFound, "unknown Connect route").json)
-                    body.append(10)
-                    exchange.respond(status: 404, headers: ["content-type": "application/json"], body: body)
+                    exchange.respondJSON(status: 404, ConnectError(.notFound, "unknown Connect route").json)
                     return
                 }
             default:
@@ -70,9 +68,7 @@ final class GatewayResponder: HTTPResponder {
             }
         }
         exchange.discardBody()
-        var body = JSONWriter().bytes(.object(["error": .string("not found")]))
-        body.append(10)
-        exchange.respond(status: 404, headers: ["content-type": "application/json"], body: body)
+        exchange.respondJSON(status: 404, ["error": "not found"])
     }
 
     /// A 403 for a refused browser request, in the route's own error format, once the (small)
@@ -85,9 +81,7 @@ final class GatewayResponder: HTTPResponder {
             : isMCP ? JSONRPCResponse.error(id: .null, code: .invalidRequest, message: message)
             : .object(["error": .string(message)])
         exchange.collectBody(limit: ConnectGateway.maximumBodyBytes) { [log] _ in
-            var body = JSONWriter().bytes(error)
-            body.append(10)
-            exchange.respond(status: 403, headers: ["content-type": "application/json"], body: body)
+            exchange.respondJSON(status: 403, error)
             log.record(exchange, protocol: isConnect ? .connect : isMCP ? .mcp : .openapi, route: nil,
                        grpcCode: isConnect ? .permissionDenied : nil, httpStatus: 403, capset: capset, method: "", startedAt: startedAt)
         }

@@ -37,38 +37,33 @@ struct AccessLogEntry: Sendable {
         out.append(34)
         Self.appendTimestamp(timestamp, to: &out)
         out.append(34)
-        Self.fragment(",\"protocol\":", into: &out)
-        JSONWriter.writeString(protocolName.rawValue, into: &out)
-        Self.fragment(",\"capset\":", into: &out)
-        JSONWriter.writeString(capset, into: &out)
-        Self.fragment(",\"service\":", into: &out)
-        JSONWriter.writeString(service, into: &out)
-        Self.fragment(",\"instance\":", into: &out)
-        JSONWriter.writeString(instance, into: &out)
-        Self.fragment(",\"method\":", into: &out)
-        JSONWriter.writeString(method, into: &out)
-        Self.fragment(",\"tool\":", into: &out)
-        JSONWriter.writeString(tool, into: &out)
-        Self.fragment(",\"route\":", into: &out)
-        JSONWriter.writeString(route, into: &out)
-        Self.fragment(",\"http_method\":", into: &out)
-        JSONWriter.writeString(httpMethod, into: &out)
+        Self.field(",\"protocol\":", protocolName.rawValue, into: &out)
+        Self.field(",\"capset\":", capset, into: &out)
+        Self.field(",\"service\":", service, into: &out)
+        Self.field(",\"instance\":", instance, into: &out)
+        Self.field(",\"method\":", method, into: &out)
+        Self.field(",\"tool\":", tool, into: &out)
+        Self.field(",\"route\":", route, into: &out)
+        Self.field(",\"http_method\":", httpMethod, into: &out)
         Self.fragment(",\"http_status\":", into: &out)
         Self.appendDecimal(UInt64(max(0, httpStatus)), to: &out)
-        Self.fragment(",\"grpc_code\":", into: &out)
-        JSONWriter.writeString(Self.camelName(grpcCode ?? Self.code(forHTTPStatus: httpStatus)), into: &out)
+        Self.field(",\"grpc_code\":", Self.camelName(grpcCode ?? Self.code(forHTTPStatus: httpStatus)), into: &out)
         Self.fragment(",\"duration_ms\":", into: &out)
         Self.appendMilliseconds(durationMilliseconds, to: &out)
-        Self.fragment(",\"remote_addr\":", into: &out)
-        JSONWriter.writeString(remoteAddress, into: &out)
-        Self.fragment(",\"user_agent\":", into: &out)
-        JSONWriter.writeString(userAgent, into: &out)
+        Self.field(",\"remote_addr\":", remoteAddress, into: &out)
+        Self.field(",\"user_agent\":", userAgent, into: &out)
         out.append(UInt8(ascii: "}"))
         out.append(10)
     }
 
     private static func fragment(_ text: StaticString, into out: inout [UInt8]) {
         out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// A key fragment (`,"name":`) and its string value.
+    private static func field(_ key: StaticString, _ value: String, into out: inout [UInt8]) {
+        fragment(key, into: &out)
+        JSONWriter.writeString(value, into: &out)
     }
 
     /// `value` in decimal, no sign.

@@ -33,15 +33,13 @@ final class ConnectReply {
     }
 
     private func respond(_ error: ConnectError, status: Int?) {
-        var body = JSONWriter().bytes(error.json)
-        body.append(10)
         let code = status ?? error.httpStatus
-        var headers: HTTPHeaders = ["content-type": "application/json"]
+        var headers = HTTPHeaders()
         // An unsupported compression (`ConnectCompression.parse`): say which one is (Connect protocol).
         if error.code == .unimplemented, error.message.hasPrefix("compression ") {
             headers.add(name: "accept-encoding", value: ConnectCompression.accepted)
         }
-        exchange.respond(status: code, headers: headers, body: body)
+        exchange.respondJSON(status: code, error.json, headers: headers)
         record(httpStatus: code, grpcCode: error.code.grpcCode)
     }
 

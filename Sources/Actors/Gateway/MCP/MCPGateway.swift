@@ -26,7 +26,7 @@ struct MCPGateway: Sendable {
         }
         // JSON-RPC bodies are JSON (streamable HTTP). Requiring the type also means a browser
         // cannot send one cross-site without a CORS preflight, which the gateway never grants.
-        guard let type = exchange.request.headers["content-type"], MCPGateway.isJSON(type) else {
+        guard MediaType.isJSON(exchange.request.headers["content-type"]) else {
             exchange.collectBody(limit: ConnectGateway.maximumBodyBytes) { _ in
                 reply.http(415, JSONRPCResponse.error(id: .null, code: .invalidRequest,
                                                       message: "MCP requests are JSON-RPC: Content-Type must be application/json"))
@@ -156,13 +156,6 @@ struct MCPGateway: Sendable {
         }
     }
 
-    /// `application/json`, with parameters (`; charset=utf-8`) or not, in any case.
-    static func isJSON(_ contentType: String) -> Bool {
-        if contentType == "application/json" { return true }  // what clients send, without parsing
-        let type = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingASCIIWhitespace().lowercased() }
-        return type == "application/json"
-    }
-
     /// A tool failure as a result, marked `isError` (beyond upstream: clients check it).
     static func failure(_ code: GRPCStatusCode, _ message: String) -> JSONObject {
         failure(MCPToolCallFailure(code: code, message: message))
@@ -205,11 +198,7 @@ final class MCPReply {
             record(200)
             return
         }
-        var bytes = JSONWriter().bytes(body)
-        bytes.append(10)
-        var headers: HTTPHeaders = ["content-type": "application/json"]
-        if let allow { headers.add(name: "allow", value: allow) }
-        exchange.respond(status: status, headers: headers, body: bytes)
+        exchange.respondJSON(status: status, body, headers: allow.map { ["allow": $0] } ?? HTTPHeaders())
         record(status)
     }
 
